@@ -1,0 +1,44 @@
+// ESLint flat config. The per-folder import rules are the architecture: protocol imports nothing
+// of ours; client, sync-server and blob-store never import one another; e2e only talks to the
+// running system. Circular imports are caught by dpdm in `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const others = (allowed) =>
+  ['protocol', 'models', 'client', 'sync-server', 'blob-store', 'e2e']
+    .filter((folder) => !allowed.includes(folder))
+    .flatMap((folder) => [`**/${folder}/**`, `../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`]);
+
+const boundary = (folder, allowed) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ group: others([folder, ...allowed]), message: `${folder}/ may import only ${[...allowed].join(', ') || 'nothing of ours'}` }] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.e2e/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  boundary('protocol', []),
+  boundary('models', ['protocol']),
+  boundary('client', ['protocol', 'models']),
+  boundary('sync-server', ['protocol']),
+  boundary('blob-store', ['protocol', 'models']),
+  boundary('e2e', []),
+  {
+    files: ['**/*.test.ts', 'e2e/**/*.ts', 'scripts/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['scripts/**/*.mjs', '*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+  },
+);

@@ -1,0 +1,169 @@
+/**
+ * HTTP API shapes (the table in PROTOCOL.md) and the transport-agnostic route interface that
+ * lets blob-store and sync-server define handlers without importing the HTTP server.
+ *
+ *   const route: HttpRoute = { method: 'GET', pattern: '/api/health', maxBodyBytes: 0, handle: async () => json(200, { status: 'ok', version }) }
+ *   throw new HttpError(404, 'notFound', 'no such blob')
+ */
+
+export const API_VERSION = '1';
+
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+export interface HealthResponse {
+  readonly status: 'ok';
+  readonly version: string;
+}
+export interface SetupStatusResponse {
+  /** True until the first (owner) account exists. */
+  readonly needsOwner: boolean;
+}
+export interface PublicUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly isOwner: boolean;
+}
+export interface SignupRequest {
+  readonly email: string;
+  readonly password: string;
+  readonly name: string;
+}
+export interface LoginRequest {
+  readonly email: string;
+  readonly password: string;
+}
+export interface LoginResponse {
+  readonly token: string;
+  readonly user: PublicUser;
+}
+export interface RoomGrant {
+  readonly room: string;
+  readonly access: 'read' | 'write' | 'admin';
+}
+export interface MeResponse {
+  readonly user: PublicUser;
+  readonly rooms: readonly RoomGrant[];
+}
+export interface ExistsRequest {
+  readonly hashes: readonly string[];
+}
+export interface ExistsResponse {
+  /** The subset of the requested hashes the server holds. */
+  readonly exists: readonly string[];
+}
+export interface PutBlobResponse {
+  readonly hash: string;
+  readonly size: number;
+  readonly mime: string;
+  readonly created: boolean;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Header value by lower-case name. */
+  header(name: string): string | undefined;
+  readonly remoteAddress: string;
+  /** Fires when the client goes away mid-request. */
+  readonly signal: AbortSignal;
+  /**
+   * The body as it arrives, at most the route's maxBodyBytes (more ends the stream with
+   * HttpError 413). Consume it once; a handler that does not read it gets it discarded.
+   */
+  body(): AsyncIterable<Uint8Array>;
+}
+
+/** A file region to stream; `end` is inclusive. */
+export interface FileBody {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string | FileBody;
+}
+
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  /** Literal segments and `:name` parameters, e.g. `/api/blobs/:hash/thumbnail`. */
+  readonly pattern: string;
+  readonly maxBodyBytes: number;
+  handle(req: HttpRequest, params: Readonly<Record<string, string>>): Promise<HttpResponse>;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const isFileBody = (body: HttpResponse['body']): body is FileBody =>
+  typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && 'file' in body;
+
+export const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(value),
+});
+
+export const errorResponse = (status: number, code: string, message: string): HttpResponse =>
+  json(status, { error: { code, message } } satisfies ApiErrorBody);
+
+/** Reads a whole JSON body (bounded by the route's limit) and parses it without prototype keys. */
+export const readJson = async (req: HttpRequest): Promise<unknown> => {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of req.body()) chunks.push(chunk);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(concat(chunks));
+  try {
+    return JSON.parse(text, (key, value: unknown) => (key === '__proto__' || key === 'constructor' ? undefined : value));
+  } catch {
+    throw new HttpError(400, 'malformedJson', 'request body is not valid JSON');
+  }
+};
+
+const concat = (chunks: Uint8Array[]): Uint8Array => {
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+};
+
+/** Parses a body field as a bounded string or throws a 400 naming the field. */
+export const requireString = (body: unknown, field: string, max = 1024): string => {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new HttpError(400, 'invalidField', `${field} must be a non-empty string`);
+  if (value.length > max) throw new HttpError(400, 'invalidField', `${field} is longer than ${max} characters`);
+  return value;
+};
+
+/** The bearer token of a request, from `Authorization: Bearer` or, for GET/HEAD only, the session cookie. */
+export const SESSION_COOKIE = 'shoebox_session';
+export const bearerToken = (req: HttpRequest): string | undefined => {
+  const auth = req.header('authorization');
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  const cookie = req.header('cookie');
+  if (!cookie) return undefined;
+  for (const part of cookie.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return rest.join('=') || undefined;
+  }
+  return undefined;
+};

@@ -1,0 +1,11 @@
+/**
+ * Shoebox protocol: ids, wire messages, catalog schema and HTTP shapes. Imports nothing of ours.
+ *
+ *   import { encodeMessage, decodeMessage, MessageType } from '../../protocol/src/index.js'
+ */
+export * from './ids.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './catalog.js';
+export * from './http.js';
+export * from './yws.js';

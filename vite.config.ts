@@ -1,0 +1,43 @@
+/**
+ * Builds the PWA from client/ into dist/client, and configures vitest's two projects:
+ * `unit` (node, every *.test.ts outside e2e/) and `e2e` (real servers + Debian Chromium).
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: 'client',
+  publicDir: 'public',
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  worker: { format: 'es' },
+  server: { port: 5173 },
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          root: '.',
+          include: ['protocol/**/*.test.ts', 'models/**/*.test.ts', 'client/**/*.test.ts', 'sync-server/**/*.test.ts', 'blob-store/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          root: '.',
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
