@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  CATALOG_SCHEMA_VERSION,
+  addAsset,
+  catalogMaps,
+  compareTakenDesc,
+  dayOf,
+  getAsset,
+  initCatalog,
+  listAssets,
+  restoreAsset,
+  setFavorite,
+  trashAsset,
+  type AssetFacts,
+} from './catalog.js';
+import { assetIdOf, parseBlobHash } from './ids.js';
+
+const facts = (n: number, takenAt = `2024-05-${String(10 + n).padStart(2, '0')}T12:00:00`): AssetFacts => ({
+  hash: parseBlobHash(n.toString(16).padStart(64, '0')),
+  kind: 'image',
+  mime: 'image/jpeg',
+  name: `IMG_${n}.jpg`,
+  size: 1000 + n,
+  width: 4000,
+  height: 3000,
+  orientation: 1,
+  takenAt,
+  utcOffset: 120,
+  importedAt: 1_700_000_000_000,
+  latitude: null,
+  longitude: null,
+  make: 'Canon',
+  model: 'EOS',
+  duration: null,
+});
+
+const sync = (a: Y.Doc, b: Y.Doc) => {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+};
+
+describe('catalog schema v1', () => {
+  it('stamps the schema version and refuses a newer catalog', () => {
+    const doc = new Y.Doc();
+    initCatalog(doc);
+    expect(catalogMaps(doc).meta.get('schemaVersion')).toBe(CATALOG_SCHEMA_VERSION);
+    catalogMaps(doc).meta.set('schemaVersion', CATALOG_SCHEMA_VERSION + 1);
+    expect(() => initCatalog(doc)).toThrow(/newer/);
+  });
+
+  it('the same photo imported offline on two devices is one asset', () => {
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    expect(addAsset(a, facts(1))).toBe(true);
+    expect(addAsset(b, facts(1))).toBe(true);
+    sync(a, b);
+    expect(listAssets(a)).toHaveLength(1);
+    expect(listAssets(b)).toEqual(listAssets(a));
+    expect(addAsset(a, facts(1))).toBe(false);
+  });
+
+  it('favourites on one device and trash on another both survive a merge', () => {
+    const a = new Y.Doc();
+    addAsset(a, facts(1));
+    addAsset(a, facts(2));
+    const b = new Y.Doc();
+    sync(a, b);
+    const one = assetIdOf(facts(1).hash);
+    const two = assetIdOf(facts(2).hash);
+    setFavorite(a, one, true);
+    trashAsset(b, two, 5);
+    sync(a, b);
+    for (const doc of [a, b]) {
+      expect(getAsset(doc, one)).toMatchObject({ favorite: true, trashedAt: null });
+      expect(getAsset(doc, two)).toMatchObject({ favorite: false, trashedAt: 5 });
+    }
+    restoreAsset(a, two);
+    setFavorite(b, one, false);
+    sync(a, b);
+    expect(getAsset(b, two)?.trashedAt).toBeNull();
+    expect(getAsset(a, one)?.favorite).toBe(false);
+  });
+
+  it('orders newest first with a stable tie-break and buckets by local day', () => {
+    const list = [facts(1), facts(3), facts(2, facts(3).takenAt)].sort(compareTakenDesc);
+    expect(list.map((f) => f.name)).toEqual(['IMG_2.jpg', 'IMG_3.jpg', 'IMG_1.jpg']);
+    expect(dayOf(facts(3))).toBe('2024-05-13');
+  });
+});

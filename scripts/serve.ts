@@ -1,0 +1,46 @@
+/**
+ * The all-in-one Shoebox server: the relay (sync-server), the blob store and its derivative
+ * worker in one process on one port, with embedded storage under SHOEBOX_DATA_DIR.
+ *
+ *   PORT=3000 SHOEBOX_DATA_DIR=./data node --import tsx scripts/serve.ts
+ *   → "Shoebox is running at http://localhost:3000"
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createBlobStore } from '../blob-store/src/index.js';
+import { createSyncServer, loadConfig } from '../sync-server/src/index.js';
+
+const main = async (): Promise<void> => {
+  const config = loadConfig(process.env);
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
+  const sync = await createSyncServer({ dataDir });
+  const blobs = await createBlobStore({ dataDir, authenticate: (token) => sync.authenticate(token) });
+  const server = await sync.listen({
+    port: config.port,
+    host: config.host,
+    extraRoutes: blobs.routes,
+    staticDir: resolve(join(import.meta.dirname, '..', 'dist', 'client')),
+  });
+  blobs.startWorker();
+  console.log(`Shoebox is running at http://localhost:${server.port} (data in ${dataDir})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Shoebox: ${signal}, shutting down`);
+    await server.close();
+    await blobs.close();
+    await sync.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+main().catch((err: unknown) => {
+  console.error('Shoebox failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+/**
+ * Opens `<dataDir>/shoebox.sqlite` with the durability settings the relay relies on (WAL,
+ * synchronous=FULL: a committed update survives power loss) and applies schema migrations.
+ *
+ *   const db = openDatabase(dataDir)
+ *   const users = createUserRepository(db); const rooms = createRoomRepository(db)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+export const DATABASE_FILE = 'shoebox.sqlite';
+
+/** Each entry moves the schema from version i to i+1; never edit a shipped entry, append. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    is_owner INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX tokens_user ON tokens(user_id);
+  CREATE TABLE grants (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    room TEXT NOT NULL,
+    access TEXT NOT NULL CHECK (access IN ('read', 'write', 'admin')),
+    PRIMARY KEY (user_id, room)
+  );
+  CREATE TABLE room_updates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX room_updates_room ON room_updates(room, id);
+  CREATE TABLE room_snapshots (
+    room TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+  );
+  `,
+];
+
+export const openDatabase = (dataDir: string): SqliteDatabase => {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+};
+
+const migrate = (db: SqliteDatabase): void => {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+};
