@@ -5,8 +5,7 @@
  *   const users = createUserRepository(db)
  *   const row = users.findByTokenHash(sha256(token))
  */
-import type { RoomGrant } from '../../protocol/src/index.js';
-import type { UserId } from '../../protocol/src/index.js';
+import type { RoomGrant, UserId } from '../../protocol/src/index.js';
 import type { SqliteDatabase } from './database.js';
 
 export type GrantAccess = RoomGrant['access'];
@@ -40,8 +39,8 @@ export interface NewUser {
 export interface UserRepository {
   countUsers(): number;
   /**
-   * Inserts a user with the given grants in one transaction. The first user ever becomes the
-   * owner; `requireOwnerExists` makes the insert fail (returns undefined) if there is none yet.
+   * Inserts a user with the given grants in one transaction. Mode `first` succeeds only on an
+   * empty table and makes the owner; `additional` only when an owner exists. Else undefined.
    */
   insertUser(user: NewUser, grants: (id: UserId) => readonly RoomGrant[], mode: 'first' | 'additional'): UserRow | undefined;
   findByEmail(email: string): UserRow | undefined;

@@ -1,0 +1,59 @@
+/**
+ * Opens `<dataDir>/blobs.sqlite` (WAL, synchronous=FULL) and brings its schema up to date.
+ *
+ *   const db = openBlobDb('/data/blobs.sqlite')
+ *   const blobs = createBlobRepository(db); const jobs = createJobRepository(db)
+ */
+import Database from 'better-sqlite3';
+
+export type BlobDb = Database.Database;
+
+/** Append-only: each entry upgrades user_version n to n+1. */
+const migrations: readonly string[] = [
+  `CREATE TABLE blobs (
+     hash TEXT PRIMARY KEY,
+     mime TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     width INTEGER,
+     height INTEGER,
+     thumbhash BLOB,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   -- Who may read a blob. 'owner' grants come from uploads; album sharing adds rows with another
+   -- via (e.g. 'album:<id>') so revoking a share deletes exactly its rows.
+   CREATE TABLE blob_grants (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     via TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, user_id, via)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX blob_grants_user ON blob_grants(user_id, hash);
+   CREATE TABLE jobs (
+     hash TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     error TEXT,
+     run_after INTEGER NOT NULL DEFAULT 0,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, kind)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX jobs_ready ON jobs(status, run_after);`,
+];
+
+export const openBlobDb = (file: string): BlobDb => {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+};

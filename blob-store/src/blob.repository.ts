@@ -1,0 +1,60 @@
+/**
+ * Blob metadata and read grants in SQLite: what each stored hash is, and who may read it.
+ *
+ *   blobs.record({ hash, mime, size }); blobs.grant(hash, userId, 'owner')
+ *   blobs.readable(userId, hashes) // the subset this user may read
+ */
+import type { BlobHash, UserId } from '../../protocol/src/index.js';
+import type { BlobDb } from './blob-db.js';
+
+export interface BlobRecord {
+  readonly hash: BlobHash;
+  readonly mime: string;
+  readonly size: number;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly thumbhash: Uint8Array | null;
+}
+
+/** Why a user may read a blob: they uploaded it, or (later) an album shared it with them. */
+export type GrantVia = 'owner' | `album:${string}`;
+
+export interface BlobRepository {
+  get(hash: BlobHash): BlobRecord | undefined;
+  /** Inserts the blob row if absent (the bytes are identical, so the first writer wins). */
+  record(blob: { hash: BlobHash; mime: string; size: number }): void;
+  setImageInfo(hash: BlobHash, info: { width: number; height: number; thumbhash: Uint8Array }): void;
+  grant(hash: BlobHash, user: UserId, via: GrantVia): void;
+  revoke(hash: BlobHash, user: UserId, via: GrantVia): void;
+  canRead(user: UserId, hash: BlobHash): boolean;
+  /** The given hashes that are stored and readable by the user, in input order. */
+  readable(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
+}
+
+export const createBlobRepository = (db: BlobDb): BlobRepository => {
+  const get = db.prepare<[string], BlobRecord>('SELECT hash, mime, size, width, height, thumbhash FROM blobs WHERE hash = ?');
+  const insert = db.prepare('INSERT OR IGNORE INTO blobs (hash, mime, size, created_at) VALUES (?, ?, ?, ?)');
+  const setInfo = db.prepare('UPDATE blobs SET width = ?, height = ?, thumbhash = ? WHERE hash = ?');
+  const grant = db.prepare('INSERT OR IGNORE INTO blob_grants (hash, user_id, via, created_at) VALUES (?, ?, ?, ?)');
+  const revoke = db.prepare('DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = ?');
+  const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
+  const readableBatch = db.prepare<[string, string], { hash: string }>(
+    'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
+  );
+
+  return {
+    get: (hash) => {
+      const row = get.get(hash);
+      return row ? { ...row, thumbhash: row.thumbhash ? new Uint8Array(row.thumbhash) : null } : undefined;
+    },
+    record: ({ hash, mime, size }) => void insert.run(hash, mime, size, Date.now()),
+    setImageInfo: (hash, { width, height, thumbhash }) => void setInfo.run(width, height, Buffer.from(thumbhash), hash),
+    grant: (hash, user, via) => void grant.run(hash, user, via, Date.now()),
+    revoke: (hash, user, via) => void revoke.run(hash, user, via),
+    canRead: (user, hash) => canRead.get(user, hash) !== undefined,
+    readable: (user, hashes) => {
+      const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));
+      return hashes.filter((h) => found.has(h));
+    },
+  };
+};

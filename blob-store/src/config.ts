@@ -1,0 +1,101 @@
+/**
+ * The blob store's one typed configuration object: every default documented here, every value
+ * validated at start so a bad setting fails at once with a message naming it.
+ *
+ *   const config = parseBlobStoreConfig({ maxBlobBytes: 1024 ** 3 })
+ *   const fromEnv = parseBlobStoreConfig(blobStoreConfigFromEnv(process.env))
+ */
+
+export interface BlobStoreConfig {
+  /** Largest accepted upload in bytes. Default 8 GiB (a long 4K video). */
+  readonly maxBlobBytes: number;
+  /** Derivative jobs run at once by the in-process worker (on-demand requests share these slots). Default 1. */
+  readonly workerConcurrency: number;
+  /** Attempts per derivative job before it stays failed. Default 3. */
+  readonly maxAttempts: number;
+  /** Backoff before retry n is retryBaseMs * 4^(n-1). Default 2,000 ms. */
+  readonly retryBaseMs: number;
+  /** Decoder pixel limit (width × height) against decompression bombs. Default 200 MP. */
+  readonly maxInputPixels: number;
+  /** Thumbnail short side in px (WebP). Default 250. */
+  readonly thumbnailSize: number;
+  /** Preview short side in px (JPEG). Default 1440. */
+  readonly previewSize: number;
+  /** Quality of both derivatives, 1–100. Default 80. */
+  readonly quality: number;
+  /** Most hashes one `POST /api/blobs/exists` may ask about. Default 10,000. */
+  readonly maxExistsHashes: number;
+  /** External tools; a missing exiftool only disables RAW previews. Defaults /usr/bin/…. */
+  readonly ffmpegPath: string;
+  readonly ffprobePath: string;
+  readonly exiftoolPath: string;
+  /** Kill an external tool or wasm decode after this long. Default 120,000 ms. */
+  readonly toolTimeoutMs: number;
+}
+
+export const defaultBlobStoreConfig: BlobStoreConfig = {
+  maxBlobBytes: 8 * 1024 ** 3,
+  workerConcurrency: 1,
+  maxAttempts: 3,
+  retryBaseMs: 2_000,
+  maxInputPixels: 200_000_000,
+  thumbnailSize: 250,
+  previewSize: 1440,
+  quality: 80,
+  maxExistsHashes: 10_000,
+  ffmpegPath: '/usr/bin/ffmpeg',
+  ffprobePath: '/usr/bin/ffprobe',
+  exiftoolPath: '/usr/bin/exiftool',
+  toolTimeoutMs: 120_000,
+};
+
+const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, number]>> = {
+  maxBlobBytes: [1, Number.MAX_SAFE_INTEGER],
+  workerConcurrency: [1, 64],
+  maxAttempts: [1, 100],
+  retryBaseMs: [0, 86_400_000],
+  maxInputPixels: [1, 10_000_000_000],
+  thumbnailSize: [16, 4096],
+  previewSize: [16, 16_384],
+  quality: [1, 100],
+  maxExistsHashes: [1, 1_000_000],
+  toolTimeoutMs: [100, 3_600_000],
+};
+
+/** Fills defaults and validates; throws a TypeError naming the first bad field. */
+export const parseBlobStoreConfig = (partial: Partial<BlobStoreConfig> = {}): BlobStoreConfig => {
+  const config: BlobStoreConfig = { ...defaultBlobStoreConfig, ...stripUndefined(partial) };
+  for (const [key, range] of Object.entries(integerRanges) as [keyof BlobStoreConfig, readonly [number, number]][]) {
+    const value = config[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < range[0] || value > range[1]) {
+      throw new TypeError(`blob-store config ${key} must be an integer in [${range[0]}, ${range[1]}], got ${JSON.stringify(value)}`);
+    }
+  }
+  for (const key of ['ffmpegPath', 'ffprobePath', 'exiftoolPath'] as const) {
+    if (typeof config[key] !== 'string' || config[key].length === 0) throw new TypeError(`blob-store config ${key} must be a non-empty path`);
+  }
+  return config;
+};
+
+const envNames: Partial<Record<keyof BlobStoreConfig, string>> = {
+  maxBlobBytes: 'SHOEBOX_BLOB_MAX_BYTES',
+  workerConcurrency: 'SHOEBOX_BLOB_WORKER_CONCURRENCY',
+  maxInputPixels: 'SHOEBOX_BLOB_MAX_INPUT_PIXELS',
+  ffmpegPath: 'SHOEBOX_FFMPEG',
+  ffprobePath: 'SHOEBOX_FFPROBE',
+  exiftoolPath: 'SHOEBOX_EXIFTOOL',
+};
+
+/** Reads the settings that may come from the environment; pass the result to parseBlobStoreConfig. */
+export const blobStoreConfigFromEnv = (env: Readonly<Record<string, string | undefined>>): Partial<BlobStoreConfig> => {
+  const out: Record<string, string | number> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    out[key] = key.endsWith('Path') ? raw : Number(raw);
+  }
+  return out as Partial<BlobStoreConfig>;
+};
+
+const stripUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

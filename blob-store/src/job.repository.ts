@@ -1,0 +1,144 @@
+/**
+ * Persistent derivative jobs in SQLite, one row per (hash, kind): enqueueing twice is a no-op,
+ * and a row left 'running' by a killed process goes back to 'pending' at start.
+ *
+ *   jobs.enqueue(hash, DerivativeKind.thumbnail); const job = jobs.claimNext(Date.now())
+ *   jobs.finish(job, { status: JobStatus.success })
+ */
+import type { BlobHash } from '../../protocol/src/index.js';
+import type { BlobDb } from './blob-db.js';
+
+export const JobStatus = {
+  pending: 'pending',
+  running: 'running',
+  success: 'success',
+  failed: 'failed',
+  skipped: 'skipped',
+} as const;
+export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+
+export const DerivativeKind = {
+  thumbnail: 'thumbnail',
+  preview: 'preview',
+  /** Oriented width/height and a thumbhash, stored on the blob row. */
+  thumbhash: 'thumbhash',
+} as const;
+export type DerivativeKind = (typeof DerivativeKind)[keyof typeof DerivativeKind];
+export const derivativeKinds: readonly DerivativeKind[] = Object.values(DerivativeKind);
+
+export interface Job {
+  readonly hash: BlobHash;
+  readonly kind: DerivativeKind;
+  readonly status: JobStatus;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly runAfter: number;
+  readonly updatedAt: number;
+}
+
+/** What running a job produced; `retryable` failures are tried again after a backoff. */
+export type JobResult =
+  | { readonly status: typeof JobStatus.success | typeof JobStatus.skipped }
+  | { readonly status: typeof JobStatus.failed; readonly error: string; readonly retryable: boolean };
+
+export interface JobRepository {
+  enqueue(hash: BlobHash, kind: DerivativeKind): void;
+  get(hash: BlobHash, kind: DerivativeKind): Job | undefined;
+  /** Marks the oldest due pending job running and returns it (attempts already counted). */
+  claimNext(now: number): Job | undefined;
+  /** Claims one specific job whatever its state or backoff, unless it is running. */
+  claim(hash: BlobHash, kind: DerivativeKind, now: number): Job | undefined;
+  /** Records the outcome; a retryable failure under maxAttempts goes back to pending at retryAt. */
+  finish(job: Job, result: JobResult, options: { maxAttempts: number; retryAt: number }): Job;
+  /** Running jobs of a previous process go back to pending; returns how many. */
+  recoverInterrupted(): number;
+  /** Earliest run_after among pending jobs, for the worker's timer. */
+  nextDueAt(): number | undefined;
+  counts(): Readonly<Record<JobStatus, number>>;
+}
+
+interface JobRow {
+  hash: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  error: string | null;
+  run_after: number;
+  updated_at: number;
+}
+
+const toJob = (row: JobRow): Job => ({
+  hash: row.hash as BlobHash,
+  kind: row.kind as DerivativeKind,
+  status: row.status as JobStatus,
+  attempts: row.attempts,
+  error: row.error,
+  runAfter: row.run_after,
+  updatedAt: row.updated_at,
+});
+
+export const createJobRepository = (db: BlobDb): JobRepository => {
+  const insert = db.prepare(`INSERT OR IGNORE INTO jobs (hash, kind, status, updated_at) VALUES (?, ?, 'pending', ?)`);
+  const get = db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE hash = ? AND kind = ?');
+  const next = db.prepare<[number], JobRow>(
+    `SELECT * FROM jobs WHERE status = 'pending' AND run_after <= ? ORDER BY run_after, updated_at LIMIT 1`,
+  );
+  const markRunning = db.prepare<[number, string, string], JobRow>(
+    `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE hash = ? AND kind = ? RETURNING *`,
+  );
+  const finish = db.prepare<[string, number, string | null, number, number, string, string], JobRow>(
+    `UPDATE jobs SET status = ?, attempts = ?, error = ?, run_after = ?, updated_at = ? WHERE hash = ? AND kind = ? RETURNING *`,
+  );
+  const recover = db.prepare(`UPDATE jobs SET status = 'pending', run_after = 0 WHERE status = 'running'`);
+  const nextDue = db.prepare<[], { at: number | null }>(`SELECT MIN(run_after) AS at FROM jobs WHERE status = 'pending'`);
+  const counts = db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+
+  const claimNext = db.transaction((now: number): Job | undefined => {
+    const row = next.get(now);
+    if (!row) return undefined;
+    const claimed = markRunning.get(now, row.hash, row.kind);
+    return claimed ? toJob(claimed) : undefined;
+  });
+  const claim = db.transaction((hash: string, kind: string, now: number): Job | undefined => {
+    insert.run(hash, kind, now);
+    const row = get.get(hash, kind);
+    if (!row || row.status === JobStatus.running) return undefined;
+    const claimed = markRunning.get(now, hash, kind);
+    return claimed ? toJob(claimed) : undefined;
+  });
+
+  return {
+    enqueue: (hash, kind) => void insert.run(hash, kind, Date.now()),
+    get: (hash, kind) => {
+      const row = get.get(hash, kind);
+      return row ? toJob(row) : undefined;
+    },
+    claimNext,
+    claim: (hash, kind, now) => claim(hash, kind, now),
+    finish: (job, result, { maxAttempts, retryAt }) => {
+      const now = Date.now();
+      let status: JobStatus = result.status;
+      let runAfter = 0;
+      let attempts = job.attempts;
+      if (result.status === JobStatus.failed) {
+        if (result.retryable && job.attempts < maxAttempts) {
+          status = JobStatus.pending;
+          runAfter = retryAt;
+        } else {
+          attempts = Math.max(attempts, maxAttempts); // permanent: on-demand requests stop retrying
+        }
+      }
+      const error = result.status === JobStatus.failed ? result.error.slice(0, 2000) : null;
+      const row = finish.get(status, attempts, error, runAfter, now, job.hash, job.kind);
+      if (!row) throw new Error(`job ${job.hash}/${job.kind} vanished while running`);
+      return toJob(row);
+    },
+    recoverInterrupted: () => recover.run().changes,
+    nextDueAt: () => nextDue.get()?.at ?? undefined,
+    counts: () => {
+      const out: Record<JobStatus, number> = { pending: 0, running: 0, success: 0, failed: 0, skipped: 0 };
+      for (const { status, n } of counts.all()) out[status as JobStatus] = n;
+      return out;
+    },
+  };
+};

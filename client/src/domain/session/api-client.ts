@@ -1,0 +1,82 @@
+/**
+ * Typed calls to the same-origin HTTP API. Failures become ApiError carrying the server's
+ * `{error:{code,message}}` so screens can show the message as is.
+ *
+ *   const api = createApiClient(() => session.token);
+ *   const { token, user } = await api.login({ email, password });
+ */
+import type {
+  ApiErrorBody,
+  ExistsResponse,
+  LoginRequest,
+  LoginResponse,
+  MeResponse,
+  SetupStatusResponse,
+  SignupRequest,
+} from '../../../../protocol/src/index.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Status 0: the request never got an HTTP answer (offline, server down). */
+export const isNetworkError = (err: unknown): boolean => err instanceof ApiError && err.status === 0;
+
+const isErrorBody = (value: unknown): value is ApiErrorBody =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ApiErrorBody).error === 'object' &&
+  typeof (value as ApiErrorBody).error?.message === 'string';
+
+/** Turns a failed response into an ApiError, preferring the server's own message. */
+export const apiErrorFrom = (status: number, bodyText: string): ApiError => {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    if (isErrorBody(body)) return new ApiError(status, body.error.code, body.error.message);
+  } catch {
+    // Not JSON: fall through to a generic message.
+  }
+  return new ApiError(status, `http${status}`, `The server answered ${status}${bodyText ? `: ${bodyText.slice(0, 200)}` : ''}`);
+};
+
+export interface ApiClient {
+  setup(): Promise<SetupStatusResponse>;
+  signup(body: SignupRequest): Promise<LoginResponse>;
+  login(body: LoginRequest): Promise<LoginResponse>;
+  logout(): Promise<void>;
+  me(): Promise<MeResponse>;
+  blobsExist(hashes: readonly string[]): Promise<ExistsResponse>;
+}
+
+export const createApiClient = (getToken: () => string | null): ApiClient => {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = {};
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach the Shoebox server. Check your connection.');
+    }
+    const text = await response.text();
+    if (!response.ok) throw apiErrorFrom(response.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return {
+    setup: () => call('GET', '/api/setup'),
+    signup: (body) => call('POST', '/api/auth/signup', body),
+    login: (body) => call('POST', '/api/auth/login', body),
+    logout: () => call('POST', '/api/auth/logout'),
+    me: () => call('GET', '/api/me'),
+    blobsExist: (hashes) => call('POST', '/api/blobs/exists', { hashes }),
+  };
+};

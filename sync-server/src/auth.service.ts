@@ -1,0 +1,141 @@
+/**
+ * Accounts and sessions: first-owner setup, owner-created accounts, login with rate limits,
+ * revocable bearer tokens, and per-room grants. Transport-agnostic; errors are HttpErrors
+ * with a machine-readable code so any transport can answer them.
+ *
+ *   const auth = createAuthService({ users: createUserRepository(db) })
+ *   const user = await auth.authenticate(token)   // undefined when unknown or revoked
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  HttpError,
+  catalogRoom,
+  type LoginRequest,
+  type MeResponse,
+  type PublicUser,
+  type RoomGrant,
+  type SignupRequest,
+  type UserId,
+} from '../../protocol/src/index.js';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import type { GrantAccess, UserRepository, UserRow } from './user.repository.js';
+
+export type AuthUser = PublicUser & { readonly id: UserId };
+
+export interface AuthServiceOptions {
+  readonly users: UserRepository;
+  /** Login attempts per (ip, email) per window; default 10 a minute. */
+  readonly loginLimitPerEmail?: RateLimiter;
+  /** Login attempts per ip per window; default 30 a minute. */
+  readonly loginLimitPerIp?: RateLimiter;
+  readonly now?: () => number;
+}
+
+export interface SignupResult {
+  readonly user: AuthUser;
+  /** Set only for the first owner, who is logged in at once. */
+  readonly token?: string;
+}
+
+export interface AuthService {
+  needsOwner(): boolean;
+  signup(input: SignupRequest, callerToken: string | undefined): Promise<SignupResult>;
+  login(input: LoginRequest, ip: string): Promise<{ token: string; user: AuthUser }>;
+  /** Revokes the token; false when it was unknown or already revoked. */
+  logout(token: string): boolean;
+  authenticate(token: string | undefined): Promise<AuthUser | undefined>;
+  me(token: string | undefined): Promise<MeResponse>;
+  accessFor(userId: UserId, room: string): GrantAccess | undefined;
+  /** Called with the SHA-256 of each revoked token, so live sessions using it can be closed. */
+  onRevoke(listener: (tokenHash: string) => void): () => void;
+}
+
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+const newId = (): UserId => randomBytes(12).toString('base64url') as UserId;
+const newToken = (): string => randomBytes(32).toString('base64url');
+
+const toPublic = (row: UserRow): AuthUser => ({ id: row.id, email: row.email, name: row.name, isOwner: row.isOwner });
+
+const unauthorized = (): never => {
+  throw new HttpError(401, 'unauthorized', 'missing, invalid or revoked token');
+};
+
+export const createAuthService = (options: AuthServiceOptions): AuthService => {
+  const { users, now = Date.now } = options;
+  const perEmail = options.loginLimitPerEmail ?? createRateLimiter({ limit: 10, windowMs: 60_000, now });
+  const perIp = options.loginLimitPerIp ?? createRateLimiter({ limit: 30, windowMs: 60_000, now });
+  const revokeListeners = new Set<(hash: string) => void>();
+
+  const authenticateSync = (token: string | undefined): AuthUser | undefined => {
+    if (!token || token.length > 256) return undefined;
+    const row = users.findByTokenHash(tokenHash(token));
+    return row && toPublic(row);
+  };
+
+  const issueToken = (userId: UserId): string => {
+    const token = newToken();
+    users.insertToken(tokenHash(token), userId, now());
+    return token;
+  };
+
+  const ownGrants = (id: UserId): RoomGrant[] => [{ room: catalogRoom(id), access: 'admin' }];
+
+  return {
+    needsOwner: () => users.countUsers() === 0,
+
+    async signup(input, callerToken) {
+      const first = users.countUsers() === 0;
+      if (!first) {
+        const caller = authenticateSync(callerToken);
+        if (!caller) unauthorized();
+        if (!caller!.isOwner) throw new HttpError(403, 'forbidden', 'only the owner can create accounts');
+      }
+      if (users.findByEmail(input.email)) throw new HttpError(409, 'emailTaken', 'an account with this email exists');
+      const passwordHash = await hashPassword(input.password);
+      const row = users.insertUser({ id: newId(), email: input.email, name: input.name, passwordHash }, ownGrants, first ? 'first' : 'additional');
+      // Lost a race: another first signup won, or the email was taken meanwhile.
+      if (!row) throw new HttpError(409, 'conflict', 'the server state changed; retry');
+      const user = toPublic(row);
+      return first ? { user, token: issueToken(user.id) } : { user };
+    },
+
+    async login(input, ip) {
+      const emailKey = `${ip}\n${input.email.toLowerCase()}`;
+      if (!perIp.hit(ip) || !perEmail.hit(emailKey)) throw new HttpError(429, 'rateLimited', 'too many login attempts; wait a minute');
+      const row = users.findByEmail(input.email);
+      const ok = await verifyPassword(input.password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE()));
+      if (!row || !ok) throw new HttpError(401, 'invalidCredentials', 'wrong email or password');
+      perEmail.reset(emailKey);
+      return { token: issueToken(row.id), user: toPublic(row) };
+    },
+
+    logout(token) {
+      const hash = tokenHash(token);
+      if (!users.revokeToken(hash, now())) return false;
+      for (const listener of revokeListeners) {
+        try {
+          listener(hash);
+        } catch (err) {
+          console.error('revoke listener failed', err);
+        }
+      }
+      return true;
+    },
+
+    authenticate: async (token) => authenticateSync(token),
+
+    async me(token) {
+      const user = authenticateSync(token) ?? unauthorized();
+      return { user, rooms: users.grantsOf(user.id) };
+    },
+
+    accessFor: (userId, room) => users.grantOf(userId, room),
+
+    onRevoke(listener) {
+      revokeListeners.add(listener);
+      return () => revokeListeners.delete(listener);
+    },
+  };
+};
