@@ -50,8 +50,18 @@ export interface ExistsRequest {
   readonly hashes: readonly string[];
 }
 export interface ExistsResponse {
-  /** The subset of the requested hashes the server holds. */
+  /** The subset of the requested hashes the server holds and the caller may read. */
   readonly exists: readonly string[];
+}
+export interface BlobInfoResponse {
+  readonly hash: string;
+  readonly mime: string;
+  readonly size: number;
+  /** As displayed, orientation applied. */
+  readonly width: number;
+  readonly height: number;
+  /** Base64 ThumbHash of the image (or a video's poster frame). */
+  readonly thumbhash: string;
 }
 export interface PutBlobResponse {
   readonly hash: string;

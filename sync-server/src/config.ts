@@ -2,7 +2,7 @@
  * The relay's configuration: one typed object parsed from the environment at start, so a bad
  * value stops the process at once with a message naming the variable.
  *
- *   const config = parseConfig(process.env)   // throws ConfigError on e.g. PORT=abc
+ *   const config = loadConfig(process.env)   // throws ConfigError on e.g. PORT=abc
  *   await server.listen({ port: config.port, host: config.host })
  */
 import path from 'node:path';
@@ -58,7 +58,7 @@ const parseDir = (name: string, raw: string | undefined, fallback: string, cwd: 
 };
 
 /** Parses and validates the environment; every failure names the variable. */
-export const parseConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => ({
+export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => ({
   port: parsePort(value(env, 'PORT')),
   host: parseHost(value(env, 'HOST')),
   dataDir: parseDir('SHOEBOX_DATA_DIR', value(env, 'SHOEBOX_DATA_DIR'), DEFAULT_CONFIG.dataDir, cwd),

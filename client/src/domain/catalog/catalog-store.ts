@@ -46,13 +46,13 @@ export const openCatalog = (user: UserId): CatalogStore => {
 /** Calls back with the ids touched by each transaction on the asset, favourite or trash maps. */
 export const observeCatalog = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => {
   const maps = catalogMaps(doc);
-  const watched = new Set<Y.AbstractType<unknown>>([maps.assets, maps.favorite, maps.trashed]);
+  const watched = new Set<object>([maps.assets, maps.favorite, maps.trashed]);
   // afterTransaction reports every touched key of a transaction at once, so an import of
   // 500 files or a remote sync step2 becomes one index update instead of one per map.
   const onAfter = (tr: Y.Transaction): void => {
     const ids = new Set<AssetId>();
     for (const [type, keys] of tr.changed) {
-      if (!watched.has(type as Y.AbstractType<unknown>)) continue;
+      if (!watched.has(type)) continue;
       for (const key of keys) if (key !== null) ids.add(key as AssetId);
     }
     if (ids.size > 0) onChange(ids);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig } from './config.js';
+
+describe('blob-store config', () => {
+  it('fills documented defaults', () => {
+    const config = parseBlobStoreConfig();
+    expect(config.maxBlobBytes).toBe(8 * 1024 ** 3);
+    expect(config.workerConcurrency).toBe(1);
+    expect(config).toEqual(defaultBlobStoreConfig);
+  });
+  it('rejects a bad value naming the field', () => {
+    expect(() => parseBlobStoreConfig({ workerConcurrency: 0 })).toThrow(/workerConcurrency/);
+    expect(() => parseBlobStoreConfig({ maxBlobBytes: 1.5 })).toThrow(/maxBlobBytes/);
+    expect(() => parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_BLOB_MAX_BYTES: 'lots' }))).toThrow(/maxBlobBytes/);
+  });
+  it('reads the environment', () => {
+    expect(parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_BLOB_MAX_BYTES: '1024', SHOEBOX_BLOB_WORKER_CONCURRENCY: '2' }))).toMatchObject({
+      maxBlobBytes: 1024,
+      workerConcurrency: 2,
+    });
+  });
+});

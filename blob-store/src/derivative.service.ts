@@ -1,0 +1,149 @@
+/**
+ * Makes one derivative of one blob: picks the decoder for its type (sharp, wasm HEIC/JXL, RAW
+ * preview, video poster), renders, and stores. Idempotent: an existing result is `skipped`.
+ *
+ *   const result = await derivatives.run(hash, DerivativeKind.thumbnail) // success | failed | skipped
+ *   const file = derivatives.files.pathOf(hash, 'thumbnail')
+ */
+import { readFile } from 'node:fs/promises';
+import { rgbaToThumbHash } from 'thumbhash';
+import type { BlobHash } from '../../protocol/src/index.js';
+import type { BlobBackend } from './blob.backend.js';
+import type { BlobRepository } from './blob.repository.js';
+import type { BlobStoreConfig } from './config.js';
+import type { DerivativeRepository } from './derivative.repository.js';
+import { UndecodableError, type ImageRepository, type ImageSource } from './image.repository.js';
+import { DerivativeKind, JobStatus, type JobResult } from './job.repository.js';
+import type { MediaTools } from './media-tools.repository.js';
+import { DecoderKind, decoderFor } from './media-types.js';
+import type { TempFiles } from './temp-file.repository.js';
+import type { WasmDecoder } from './wasm-decode.repository.js';
+
+export interface DerivativeServiceDeps {
+  readonly blobs: BlobRepository;
+  readonly backend: BlobBackend;
+  readonly files: DerivativeRepository;
+  readonly images: ImageRepository;
+  readonly tools: MediaTools;
+  readonly wasm: WasmDecoder;
+  readonly temps: TempFiles;
+  readonly config: Pick<BlobStoreConfig, 'thumbnailSize' | 'previewSize' | 'quality'>;
+}
+
+export interface DerivativeService {
+  run(hash: BlobHash, kind: DerivativeKind): Promise<JobResult>;
+  /** Whether the output of a kind exists (file on disk, or thumbhash on the blob row). */
+  isDone(hash: BlobHash, kind: DerivativeKind): Promise<boolean>;
+  readonly files: DerivativeRepository;
+}
+
+/** The three kinds of one blob run back to back; keep its decoded source for the next one. */
+const SOURCE_CACHE_ENTRIES = 2;
+
+export const createDerivativeService = (deps: DerivativeServiceDeps): DerivativeService => {
+  const { blobs, backend, files, images, tools, wasm, temps, config } = deps;
+  const cache = new Map<BlobHash, Promise<ImageSource>>();
+
+  const decode = async (hash: BlobHash, mime: string): Promise<ImageSource> => {
+    const file = await backend.localFile(hash);
+    const decoder = decoderFor(mime);
+    switch (decoder) {
+      case DecoderKind.sharp:
+        return { kind: 'encoded', input: file };
+      case DecoderKind.wasmHeic:
+        return { kind: 'rgba', image: await undecodable(wasm.decode('heic', file)) };
+      case DecoderKind.wasmJxl:
+        return { kind: 'rgba', image: await undecodable(wasm.decode('jxl', file)) };
+      case DecoderKind.raw: {
+        const preview = await tools.extractRawPreview(file).catch(() => undefined);
+        return preview ? { kind: 'encoded', input: preview.jpeg, fallbackOrientation: preview.orientation } : { kind: 'encoded', input: file };
+      }
+      case DecoderKind.video:
+        return frameOf(hash, file);
+      case undefined:
+        throw new UndecodableError(`no decoder for ${mime}`);
+    }
+  };
+
+  /** One frame via ffmpeg: video posters, and AVIFs (10-bit, grid) that sharp's libheif refuses. */
+  const frameOf = async (hash: BlobHash, file: string): Promise<ImageSource> => {
+    const poster = temps.path(`frame-${hash}`, '.png');
+    try {
+      await undecodable(tools.extractPoster(file, poster));
+      return { kind: 'encoded', input: await readFile(poster) };
+    } finally {
+      await temps.remove(poster);
+    }
+  };
+
+  const sourceOf = (hash: BlobHash, mime: string, viaFfmpeg = false): Promise<ImageSource> => {
+    let entry = viaFfmpeg ? undefined : cache.get(hash);
+    if (!entry) {
+      entry = viaFfmpeg ? backend.localFile(hash).then((file) => frameOf(hash, file)) : decode(hash, mime);
+      cache.set(hash, entry);
+      entry.catch(() => cache.delete(hash));
+      while (cache.size > SOURCE_CACHE_ENTRIES) cache.delete(cache.keys().next().value as BlobHash);
+    }
+    return entry;
+  };
+
+  const isDone = async (hash: BlobHash, kind: DerivativeKind): Promise<boolean> =>
+    kind === DerivativeKind.thumbhash ? (blobs.get(hash)?.thumbhash ?? null) !== null : files.exists(hash, kind);
+
+  const make = async (hash: BlobHash, mime: string, kind: DerivativeKind): Promise<void> => {
+    try {
+      await makeFrom(hash, kind, await sourceOf(hash, mime));
+    } catch (error) {
+      if (!(error instanceof UndecodableError) || mime !== 'image/avif') throw error;
+      await makeFrom(hash, kind, await sourceOf(hash, mime, true));
+    }
+  };
+
+  const makeFrom = async (hash: BlobHash, kind: DerivativeKind, source: ImageSource): Promise<void> => {
+    switch (kind) {
+      case DerivativeKind.thumbnail:
+      case DerivativeKind.preview: {
+        const spec = kind === DerivativeKind.thumbnail
+          ? { format: 'webp', shortSide: config.thumbnailSize, quality: config.quality } as const
+          : { format: 'jpeg', shortSide: config.previewSize, quality: config.quality } as const;
+        const { data } = await images.render(source, spec);
+        await files.write(hash, kind, data);
+        return;
+      }
+      case DerivativeKind.thumbhash: {
+        // thumbhash wants at most 100×100; its aspect ratio comes from the render.
+        const small = await images.small(source, 100);
+        const thumbhash = rgbaToThumbHash(small.width, small.height, small.rgba);
+        blobs.setImageInfo(hash, { width: small.fullWidth, height: small.fullHeight, thumbhash });
+        return;
+      }
+    }
+  };
+
+  return {
+    files,
+    isDone,
+    async run(hash, kind) {
+      const blob = blobs.get(hash);
+      if (!blob) return { status: JobStatus.failed, error: 'blob is not recorded', retryable: false };
+      try {
+        if (await isDone(hash, kind)) return { status: JobStatus.skipped };
+        await make(hash, blob.mime, kind);
+        return { status: JobStatus.success };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // Only I/O trouble (ENOSPC, EMFILE, EIO…) is worth a retry; bad content stays bad.
+        const retryable = !(error instanceof UndecodableError) && typeof (error as NodeJS.ErrnoException).code === 'string';
+        return { status: JobStatus.failed, error: message, retryable };
+      }
+    },
+  };
+};
+
+const undecodable = async <T>(work: Promise<T>): Promise<T> => {
+  try {
+    return await work;
+  } catch (error) {
+    throw new UndecodableError(error instanceof Error ? error.message : String(error));
+  }
+};

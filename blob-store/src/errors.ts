@@ -1,0 +1,47 @@
+/**
+ * Named blob-store failures with machine-readable codes; the routes map each code to a status.
+ *
+ *   throw new BlobError(BlobErrorCode.hashMismatch, `body hashes to ${actual}`)
+ *   const status = statusOf[error.code] // 400
+ */
+
+export const BlobErrorCode = {
+  unauthorized: 'unauthorized',
+  invalidHash: 'invalidHash',
+  invalidRequest: 'invalidRequest',
+  hashMismatch: 'hashMismatch',
+  notFound: 'notFound',
+  tooLarge: 'tooLarge',
+  unsupportedMediaType: 'unsupportedMediaType',
+  /** Stored, but no derivative can be made from it (corrupt, truncated, over the pixel limit). */
+  undecodable: 'undecodable',
+  /** The derivative job is waiting for a retry; try again later. */
+  notReady: 'notReady',
+  aborted: 'aborted',
+  internal: 'internal',
+} as const;
+export type BlobErrorCode = (typeof BlobErrorCode)[keyof typeof BlobErrorCode];
+
+export const statusOf: Readonly<Record<BlobErrorCode, number>> = {
+  unauthorized: 401,
+  invalidHash: 400,
+  invalidRequest: 400,
+  hashMismatch: 400,
+  notFound: 404,
+  tooLarge: 413,
+  unsupportedMediaType: 415,
+  undecodable: 422,
+  notReady: 503,
+  aborted: 400,
+  internal: 500,
+};
+
+export class BlobError extends Error {
+  constructor(
+    readonly code: BlobErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BlobError';
+  }
+}

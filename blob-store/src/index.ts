@@ -1,0 +1,87 @@
+/**
+ * Shoebox blob store: content-addressed originals, their derivatives and the HTTP routes that
+ * serve them, ready to mount on any server that speaks protocol HttpRoute.
+ *
+ *   const store = await createBlobStore({ dataDir: '/data', authenticate: (t) => sessions.user(t) })
+ *   server.mount(store.routes); store.startWorker(); … await store.close()
+ */
+import { join } from 'node:path';
+import type { HttpRoute, UserId } from '../../protocol/src/index.js';
+import { createBlobRepository } from './blob.repository.js';
+import { openBlobDb } from './blob-db.js';
+import { createBlobRoutes } from './blob.routes.js';
+import { createBlobService } from './blob.service.js';
+import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
+import { createDerivativeRepository } from './derivative.repository.js';
+import { createDerivativeService } from './derivative.service.js';
+import { createDerivativeWorker } from './derivative.worker.js';
+import { createFsBlobBackend } from './fs-blob.backend.js';
+import { createImageRepository } from './image.repository.js';
+import { createJobRepository } from './job.repository.js';
+import { createMediaTools } from './media-tools.repository.js';
+import { createTempFiles } from './temp-file.repository.js';
+import { createWasmDecoder } from './wasm-decode.repository.js';
+
+export { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
+export type { BlobInfo } from './blob.service.js';
+export type { BlobBackend } from './blob.backend.js';
+
+export interface BlobStoreOptions {
+  /** Root for `blobs/` (originals, derivatives, tmp) and `blobs.sqlite`. */
+  readonly dataDir: string;
+  /** Resolves a bearer or session-cookie token to its user, or undefined when invalid. */
+  readonly authenticate: (token: string) => Promise<{ id: UserId } | undefined>;
+  readonly config?: Partial<BlobStoreConfig>;
+}
+
+export interface BlobStore {
+  readonly routes: HttpRoute[];
+  /** Starts draining derivative jobs, including those a previous process left unfinished. */
+  startWorker(): void;
+  /** Waits for running jobs, stops the decoder thread and closes the database. */
+  close(): Promise<void>;
+}
+
+export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobStore> => {
+  const config = parseBlobStoreConfig(options.config);
+  const root = join(options.dataDir, 'blobs');
+  const temps = await createTempFiles(join(root, 'tmp'));
+  await temps.sweep(); // anything here was left by a process that died mid-upload or mid-render
+  const backend = await createFsBlobBackend(join(root, 'originals'));
+  const files = await createDerivativeRepository(join(root, 'derivatives'), temps.dir);
+  const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
+  const blobs = createBlobRepository(db);
+  const jobs = createJobRepository(db);
+  jobs.recoverInterrupted();
+  const wasm = createWasmDecoder({ timeoutMs: config.toolTimeoutMs, maxPixels: config.maxInputPixels });
+  const derivatives = createDerivativeService({
+    blobs,
+    backend,
+    files,
+    images: createImageRepository({ maxInputPixels: config.maxInputPixels }),
+    tools: createMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, exiftoolPath: config.exiftoolPath, timeoutMs: config.toolTimeoutMs }),
+    wasm,
+    temps,
+    config,
+  });
+  const worker = createDerivativeWorker({
+    jobs,
+    run: derivatives.run,
+    concurrency: config.workerConcurrency,
+    maxAttempts: config.maxAttempts,
+    retryBaseMs: config.retryBaseMs,
+  });
+  const service = createBlobService({ backend, blobs, jobs, temps, derivatives, worker, config });
+  let closed = false;
+  return {
+    routes: createBlobRoutes({ service, authenticate: options.authenticate, config }),
+    startWorker: () => worker.start(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await worker.close();
+      await wasm.close();
+      db.close();
+    },
+  };
+};

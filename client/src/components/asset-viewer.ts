@@ -1,0 +1,153 @@
+/**
+ * Full-screen viewer: preview then original (or the video), metadata panel, previous/next,
+ * favourite and trash/restore. Keys: ←/→ move, Esc closes, f favourites, Delete trashes.
+ *
+ *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false} .thumbs=${thumbs}
+ *     @sbx-close=${close} @sbx-next=${next} @sbx-favorite=${fav} @sbx-trash=${trash}></sbx-asset-viewer>
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import type { CatalogAsset } from '../../../protocol/src/index.js';
+import { ViewerImageController } from '../controllers/viewer-image-controller.js';
+import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalog/format.js';
+import { formatBytes } from '../domain/import/import-state.js';
+import { originalUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
+import { icons } from './icons.js';
+import { buttonStyles } from './theme.js';
+
+export class AssetViewer extends LitElement {
+  static override properties = {
+    asset: { attribute: false },
+    thumbs: { attribute: false },
+    hasPrev: { type: Boolean },
+    hasNext: { type: Boolean },
+    showInfo: { state: true },
+  };
+  declare asset: CatalogAsset | undefined;
+  declare thumbs: ThumbStore | null;
+  declare hasPrev: boolean;
+  declare hasNext: boolean;
+  declare showInfo: boolean;
+
+  static override styles = [
+    buttonStyles,
+    css`
+      :host { position: fixed; inset: 0; z-index: 50; display: flex; background: #000; color: #fff; }
+      .stage { position: relative; flex: 1; min-width: 0; display: grid; place-items: center; }
+      img.media, video.media { max-width: 100%; max-height: 100vh; object-fit: contain; display: block; }
+      .missing { color: var(--sbx-text-dim); display: grid; justify-items: center; gap: 12px; }
+      .missing svg { width: 56px; height: 56px; }
+      .bar { position: absolute; inset: 0 0 auto 0; display: flex; align-items: center; gap: 4px; padding: 10px 12px; background: linear-gradient(rgb(0 0 0 / 0.6), transparent); z-index: 2; }
+      .bar .spacer { flex: 1; }
+      .bar .title { font-size: 14px; color: rgb(255 255 255 / 0.85); margin-left: 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .icon-btn { color: #fff; }
+      .icon-btn:hover { background: rgb(255 255 255 / 0.14); }
+      .icon-btn.on { color: var(--sbx-fav); }
+      .nav { position: absolute; top: 50%; transform: translateY(-50%); width: 48px; height: 48px; background: rgb(0 0 0 / 0.35); z-index: 2; }
+      .nav.prev { left: 16px; }
+      .nav.next { right: 16px; }
+      .nav svg { width: 28px; height: 28px; }
+      aside { width: 340px; flex: none; background: var(--sbx-surface); color: var(--sbx-text); border-left: 1px solid var(--sbx-border); padding: 20px 22px; overflow-y: auto; box-sizing: border-box; }
+      aside h2 { font-size: 16px; font-weight: 500; margin: 6px 0 18px; }
+      dl { margin: 0; display: grid; gap: 14px; }
+      dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--sbx-text-dim); margin-bottom: 3px; }
+      dd { margin: 0; font-size: 14px; word-break: break-word; }
+      .trashed { margin-bottom: 16px; padding: 10px 12px; border-radius: 8px; background: var(--sbx-danger-soft); color: var(--sbx-danger); font-size: 13px; }
+      @media (max-width: 800px) { aside { position: absolute; inset: auto 0 0 0; width: auto; max-height: 50vh; border-left: none; border-top: 1px solid var(--sbx-border); z-index: 3; } }
+    `,
+  ];
+
+  private readonly image = new ViewerImageController(this, () => [this.asset, this.thumbs] as const);
+
+  constructor() {
+    super();
+    this.asset = undefined;
+    this.thumbs = null;
+    this.hasPrev = false;
+    this.hasNext = false;
+    this.showInfo = window.innerWidth > 900;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKey);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('keydown', this.onKey);
+    super.disconnectedCallback();
+  }
+
+  override render() {
+    const a = this.asset;
+    if (!a) return nothing;
+    const trashed = a.trashedAt !== null;
+    return html`<div class="stage" data-testid="viewer" data-asset-id=${a.id}>
+        <div class="bar">
+          <button class="icon-btn" title="Close (Esc)" data-testid="viewer-close" @click=${() => this.emit('sbx-close')}>${icons.back}</button>
+          <span class="title">${a.name}</span>
+          <span class="spacer"></span>
+          ${trashed
+            ? html`<button class="icon-btn" title="Restore" data-testid="viewer-restore" @click=${() => this.emit('sbx-restore')}>${icons.restore}</button>`
+            : html`<button class="icon-btn ${a.favorite ? 'on' : ''}" title="Favourite (f)" aria-pressed=${a.favorite} data-testid="viewer-favorite" @click=${() => this.emit('sbx-favorite')}>
+                  ${a.favorite ? icons.heart : icons.heartOutline}
+                </button>
+                <button class="icon-btn" title="Move to trash (Delete)" data-testid="viewer-trash" @click=${() => this.emit('sbx-trash')}>${icons.trash}</button>`}
+          <button class="icon-btn" title="Info" aria-pressed=${this.showInfo} data-testid="viewer-info-toggle" @click=${() => (this.showInfo = !this.showInfo)}>${icons.info}</button>
+        </div>
+        ${this.hasPrev ? html`<button class="icon-btn nav prev" title="Previous (←)" data-testid="viewer-prev" @click=${() => this.emit('sbx-prev')}>${icons.prev}</button>` : nothing}
+        ${this.hasNext ? html`<button class="icon-btn nav next" title="Next (→)" data-testid="viewer-next" @click=${() => this.emit('sbx-next')}>${icons.next}</button>` : nothing}
+        ${this.renderMedia(a)}
+      </div>
+      ${this.showInfo ? this.renderInfo(a) : nothing}`;
+  }
+
+  private renderMedia(a: CatalogAsset) {
+    if (a.kind === 'video') {
+      return html`<video class="media" data-testid="viewer-video" controls autoplay playsinline .poster=${`/api/blobs/${a.hash}/preview`} src=${originalUrl(a.hash)}></video>`;
+    }
+    if (!this.image.src) {
+      return html`<div class="missing" data-testid="viewer-missing">${icons.image}<span>Preview not available offline yet</span></div>`;
+    }
+    return html`<img class="media" data-testid="viewer-image" data-stage=${this.image.stage} src=${this.image.src} alt=${a.name} @error=${() => this.image.failed()} />`;
+  }
+
+  private renderInfo(a: CatalogAsset) {
+    const row = (label: string, value: string | null, testid: string) =>
+      value ? html`<div><dt>${label}</dt><dd data-testid=${testid}>${value}</dd></div>` : nothing;
+    const camera = [a.make, a.model && a.make && a.model.startsWith(a.make) ? a.model.slice(a.make.length).trim() : a.model].filter(Boolean).join(' ');
+    return html`<aside data-testid="viewer-info">
+      <h2>Info</h2>
+      ${a.trashedAt !== null ? html`<div class="trashed">In trash since ${new Date(a.trashedAt).toLocaleString()}</div>` : nothing}
+      <dl>
+        ${row('File name', a.name, 'info-name')}
+        ${row('Taken', formatTaken(a.takenAt, a.utcOffset), 'info-taken')}
+        ${row('Dimensions', a.width > 0 ? `${a.width} × ${a.height}` : null, 'info-dimensions')}
+        ${row('Size', formatBytes(a.size), 'info-size')}
+        ${row('Type', a.mime, 'info-type')}
+        ${row('Duration', a.duration !== null ? formatDuration(a.duration) : null, 'info-duration')}
+        ${row('Camera', camera || null, 'info-camera')}
+        ${row('Location', a.latitude !== null && a.longitude !== null ? formatCoordinates(a.latitude, a.longitude) : null, 'info-location')}
+      </dl>
+    </aside>`;
+  }
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const a = this.asset;
+    if (!a) return;
+    const key = event.key;
+    if (key === 'Escape') this.emit('sbx-close');
+    else if (key === 'ArrowLeft' && this.hasPrev) this.emit('sbx-prev');
+    else if (key === 'ArrowRight' && this.hasNext) this.emit('sbx-next');
+    else if ((key === 'f' || key === 'F') && a.trashedAt === null) this.emit('sbx-favorite');
+    else if (key === 'Delete' && a.trashedAt === null) this.emit('sbx-trash');
+    else return;
+    event.preventDefault();
+  };
+
+  private emit(type: string): void {
+    this.dispatchEvent(new CustomEvent(type, { detail: this.asset?.id, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get('sbx-asset-viewer')) customElements.define('sbx-asset-viewer', AssetViewer);

@@ -1,0 +1,105 @@
+/**
+ * Keeps a TimelineIndex in step with the catalog Y.Doc (one index update per transaction,
+ * one render per animation frame) and performs the user's catalog edits through the
+ * protocol's catalog functions.
+ *
+ *   private catalog = new CatalogController(this, () => this.library);
+ *   const view = this.catalog.view(TimelineFilter.all); this.catalog.toggleFavorite(id)
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { getAsset, listAssets, restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset } from '../../../protocol/src/index.js';
+import { observeCatalog } from '../domain/catalog/catalog-store.js';
+import { TimelineIndex, type TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
+import type { LibrarySession } from '../domain/library-session.js';
+
+export class CatalogController implements ReactiveController {
+  /** False until the IndexedDB copy of the catalog is loaded. */
+  loaded = false;
+  private readonly index = new TimelineIndex();
+  private bound: LibrarySession | null = null;
+  private unobserve: (() => void) | null = null;
+  private frame = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly library: () => LibrarySession | null,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.bind();
+  }
+
+  hostUpdate(): void {
+    if (this.library() !== this.bound) this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.unbind();
+  }
+
+  view(filter: TimelineFilter): TimelineView {
+    return this.index.view(filter);
+  }
+
+  get(id: AssetId): CatalogAsset | undefined {
+    return this.index.get(id);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  toggleFavorite(id: AssetId): void {
+    const doc = this.bound?.catalog.doc;
+    const asset = this.index.get(id);
+    if (doc && asset) setFavorite(doc, id, !asset.favorite);
+  }
+
+  trash(id: AssetId): void {
+    const doc = this.bound?.catalog.doc;
+    if (doc) trashAsset(doc, id, Date.now());
+  }
+
+  restore(id: AssetId): void {
+    const doc = this.bound?.catalog.doc;
+    if (doc) restoreAsset(doc, id);
+  }
+
+  private bind(): void {
+    this.unbind();
+    const library = this.library();
+    this.bound = library;
+    this.loaded = false;
+    this.index.load([]);
+    if (!library) return;
+    const { doc } = library.catalog;
+    const pending = new Set<AssetId>();
+    this.unobserve = observeCatalog(doc, (ids) => {
+      for (const id of ids) pending.add(id);
+      if (this.frame) return;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.index.apply([...pending], (id) => getAsset(doc, id));
+        pending.clear();
+        this.host.requestUpdate();
+      });
+    });
+    void library.catalog.whenLoaded.then(() => {
+      if (this.bound !== library) return;
+      this.index.load(listAssets(doc));
+      pending.clear();
+      this.loaded = true;
+      this.host.requestUpdate();
+    });
+  }
+
+  private unbind(): void {
+    this.unobserve?.();
+    this.unobserve = null;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.bound = null;
+  }
+}

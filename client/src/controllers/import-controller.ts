@@ -1,0 +1,75 @@
+/**
+ * Exposes the importer's items and batch summary to the import panel, starts imports, and
+ * reports uploads a previous page load left unfinished (their File objects are gone).
+ *
+ *   private imports = new ImportController(this, () => this.library);
+ *   this.imports.importFiles(input.files); this.imports.summary.uploaded
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { summarize, type ImportItem, type ImportSummary } from '../domain/import/import-state.js';
+import type { LibrarySession } from '../domain/library-session.js';
+import { UploadStatus } from '../domain/storage/local-db.js';
+
+export class ImportController implements ReactiveController {
+  items: readonly ImportItem[] = [];
+  summary: ImportSummary = summarize([]);
+  /** Uploads queued before the last reload that this page cannot resume without the files. */
+  interrupted = 0;
+  private bound: LibrarySession | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly library: () => LibrarySession | null,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.bind();
+  }
+
+  hostUpdate(): void {
+    if (this.library() !== this.bound) this.bind();
+  }
+
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.bound = null;
+  }
+
+  importFiles(files: Iterable<File>): void {
+    this.bound?.importer.importFiles(files);
+  }
+
+  clearFinished(): void {
+    this.bound?.importer.clearFinished();
+    this.interrupted = 0;
+    this.host.requestUpdate();
+  }
+
+  private bind(): void {
+    this.unsubscribe?.();
+    const library = this.library();
+    this.bound = library;
+    this.items = [];
+    this.summary = summarize([]);
+    if (!library) return;
+    this.unsubscribe = library.importer.onChange(() => {
+      this.items = library.importer.items;
+      this.summary = summarize(this.items);
+      this.host.requestUpdate();
+    });
+    void library.db.uploads
+      .where('status')
+      .anyOf([UploadStatus.queued, UploadStatus.uploading])
+      .count()
+      .then((n) => {
+        if (this.bound !== library) return;
+        this.interrupted = n;
+        this.host.requestUpdate();
+      })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Public entry of the relay: accounts, the `/sync` and `/yjs/{room}` WebSocket endpoints and
+ * their HTTP routes over one SQLite file, ready to be served alone or beside other routes.
+ *
+ *   const sync = await createSyncServer({ dataDir: './data' })
+ *   const server = await sync.listen({ port: 3000, host: '0.0.0.0', extraRoutes: blobs.routes, staticDir: 'dist/client' })
+ */
+import type { HttpRoute } from '../../protocol/src/index.js';
+import { createAuthRoutes } from './auth.routes.js';
+import { createAuthService, type AuthUser } from './auth.service.js';
+import { openDatabase } from './database.js';
+import { metricsRoute } from './metrics.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { createRelay, type SessionId } from './relay.js';
+import { createRoomRepository } from './room.repository.js';
+import type { RelaySocket, SocketHandler, WsEndpoint } from './socket.js';
+import { listen as listenUws, type Listening } from './uws.transport.js';
+import { createUserRepository } from './user.repository.js';
+
+export { loadConfig, DEFAULT_CONFIG, ConfigError, type SyncServerConfig } from './config.js';
+export type { AuthUser } from './auth.service.js';
+
+export interface SyncServerOptions {
+  /** Directory holding shoebox.sqlite; created if missing. */
+  readonly dataDir: string;
+  /** Logged updates per room before compaction; default 500. */
+  readonly compactAfter?: number;
+  /** Rooms without sessions unload after this long; default 60 s. */
+  readonly idleUnloadMs?: number;
+  /** Override the login limits (tests); defaults 10/min per (ip, email) and 30/min per ip. */
+  readonly loginLimitPerEmail?: RateLimiter;
+  readonly loginLimitPerIp?: RateLimiter;
+}
+
+export interface SyncListenOptions {
+  /** 0 picks a free port; the real one is in the result. */
+  readonly port: number;
+  readonly host?: string;
+  /** Routes of other services (blob-store) served on the same port. */
+  readonly extraRoutes?: readonly HttpRoute[];
+  /** The built PWA (dist/client); omitted = no static files. */
+  readonly staticDir?: string;
+}
+
+export interface SyncServer {
+  /** The relay's own HTTP routes (/api/health, /api/setup, /api/auth/*, /api/me, /metrics). */
+  readonly routes: readonly HttpRoute[];
+  /** The user a bearer token belongs to, or undefined when it is unknown or revoked. */
+  authenticate(token: string | undefined): Promise<AuthUser | undefined>;
+  listen(options: SyncListenOptions): Promise<Listening>;
+  /** Stops every listener, ends every session and closes the database. */
+  close(): Promise<void>;
+}
+
+export const createSyncServer = async (options: SyncServerOptions): Promise<SyncServer> => {
+  const db = openDatabase(options.dataDir);
+  const auth = createAuthService({
+    users: createUserRepository(db),
+    loginLimitPerEmail: options.loginLimitPerEmail,
+    loginLimitPerIp: options.loginLimitPerIp,
+  });
+  const relay = createRelay({ auth, rooms: createRoomRepository(db), compactAfter: options.compactAfter, idleUnloadMs: options.idleUnloadMs });
+  const routes: HttpRoute[] = [...createAuthRoutes(auth), metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms() }))];
+  const listeners = new Set<Listening>();
+
+  const handlerFor = (id: SessionId): SocketHandler => ({
+    message: (bytes) => void relay.handleMessage(id, bytes),
+    closed: () => relay.disconnect(id),
+  });
+  const websockets: WsEndpoint[] = [
+    { pattern: '/sync', open: (socket: RelaySocket) => handlerFor(relay.connectSync(socket)) },
+    { pattern: '/yjs/*', open: (socket, info) => handlerFor(relay.connectYws(socket, info.path.slice('/yjs/'.length), info.query.get('token') ?? undefined)) },
+  ];
+
+  return {
+    routes,
+    authenticate: (token) => auth.authenticate(token),
+    async listen({ port, host = '0.0.0.0', extraRoutes = [], staticDir }) {
+      const server = await listenUws({ port, host, routes: [...routes, ...extraRoutes], websockets, staticDir });
+      const listening: Listening = {
+        port: server.port,
+        async close() {
+          listeners.delete(listening);
+          await server.close();
+        },
+      };
+      listeners.add(listening);
+      return listening;
+    },
+    async close() {
+      await Promise.all([...listeners].map((l) => l.close()));
+      await relay.close();
+      db.close();
+    },
+  };
+};
