@@ -88,9 +88,8 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     async signup(input, callerToken) {
       const first = users.countUsers() === 0;
       if (!first) {
-        const caller = authenticateSync(callerToken);
-        if (!caller) unauthorized();
-        if (!caller!.isOwner) throw new HttpError(403, 'forbidden', 'only the owner can create accounts');
+        const caller = authenticateSync(callerToken) ?? unauthorized();
+        if (!caller.isOwner) throw new HttpError(403, 'forbidden', 'only the owner can create accounts');
       }
       if (users.findByEmail(input.email)) throw new HttpError(409, 'emailTaken', 'an account with this email exists');
       const passwordHash = await hashPassword(input.password);

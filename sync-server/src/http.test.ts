@@ -149,6 +149,15 @@ describe('HTTP transport', () => {
     expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
 
+  it('does not let an upload cut off mid-body hurt the server', async () => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: '/api/test/upload/cut', headers: { 'content-length': String(4 << 20) } });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(1 << 20));
+    await new Promise((resolve) => req.once('socket', (s) => (s.connecting ? s.once('connect', resolve) : resolve(null))));
+    req.destroy();
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+  });
+
   it('does not let an aborted download hurt the server', async () => {
     const controller = new AbortController();
     const res = await fetch(`${base}/api/test/big`, { signal: controller.signal });

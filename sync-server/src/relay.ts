@@ -1,41 +1,24 @@
 /**
- * The relay core: sessions, rooms and both wire protocols (`/sync` and stock y-websocket on
- * `/yjs/{room}`) over the minimal RelaySocket, with no transport in sight. Each session's
- * messages are handled strictly in order; nothing thrown escapes to the caller.
+ * The relay core: sessions, loaded rooms, fan-out and backpressure, over the minimal
+ * RelaySocket with no transport in sight. Each session's messages are handled strictly in
+ * order by the protocol handlers (sync.handler, yws.handler); nothing thrown escapes.
  *
  *   const relay = createRelay({ auth, rooms: createRoomRepository(db) })
  *   const id = relay.connectSync(socket); await relay.handleMessage(id, bytes)
  */
 import { randomBytes } from 'node:crypto';
-import {
-  Access,
-  ErrorReason,
-  MessageType,
-  ProtocolError,
-  SyncStep,
-  decodeMessage,
-  encodeMessage,
-  isRoomId,
-  negotiateVersion,
-  type Message,
-  type RoomId,
-} from '../../protocol/src/index.js';
-import { tokenHash, type AuthUser } from './auth.service.js';
+import { Access, ErrorReason, MessageType, ProtocolError, SyncStep, decodeMessage, encodeMessage, type RoomId } from '../../protocol/src/index.js';
+import { tokenHash } from './auth.service.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { loadRoom, type Room } from './room.js';
+import { loadRoom } from './room.js';
 import type { RoomRepository } from './room.repository.js';
+import { SessionStatus, isClosed, type LoadedRoom, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
 import { CloseCode, closeCodeFor, type RelaySocket } from './socket.js';
-import type { GrantAccess } from './user.repository.js';
-import { readYwsMessage, ywsAwareness, ywsSyncStep1, ywsSyncStep2, ywsUpdate, YwsAction } from './yws.codec.js';
+import { handleSyncMessage } from './sync.handler.js';
+import { ywsAwareness, ywsUpdate } from './yws.codec.js';
+import { handleYwsMessage, openYws } from './yws.handler.js';
 
-export type SessionId = string & { readonly __brand: 'SessionId' };
-
-/** What the relay needs from accounts: who a token is, and what they may do in a room. */
-export interface RelayAuth {
-  authenticate(token: string | undefined): Promise<AuthUser | undefined>;
-  accessFor(userId: AuthUser['id'], room: string): GrantAccess | undefined;
-  onRevoke(listener: (tokenHash: string) => void): () => void;
-}
+export type { RelayAuth, SessionId } from './session.js';
 
 export interface RelayOptions {
   readonly auth: RelayAuth;
@@ -56,7 +39,7 @@ export interface Relay {
   connectSync(socket: RelaySocket): SessionId;
   /** A y-websocket client for `room` (still unparsed) holding `token`; authorised before any message. */
   connectYws(socket: RelaySocket, room: string, token: string | undefined): SessionId;
-  /** Resolves once this message (and every earlier one of the session) has been handled. */
+  /** Resolves once this message (and every earlier one of the session) has been handled. Never rejects. */
   handleMessage(sessionId: SessionId, bytes: Uint8Array): Promise<void>;
   disconnect(sessionId: SessionId): void;
   /** Unloads rooms idle longer than idleUnloadMs; returns how many. Runs on a timer too. */
@@ -65,31 +48,6 @@ export interface Relay {
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
-
-export const SessionStatus = { awaitingHello: 'awaitingHello', open: 'open', closed: 'closed' } as const;
-type SessionStatus = (typeof SessionStatus)[keyof typeof SessionStatus];
-
-interface Session {
-  readonly id: SessionId;
-  readonly kind: 'sync' | 'yws';
-  readonly socket: RelaySocket;
-  status: SessionStatus;
-  user: AuthUser | undefined;
-  tokenHash: string | undefined;
-  readonly rooms: Map<RoomId, Access>;
-  queue: Promise<void>;
-  queued: number;
-}
-
-interface LoadedRoom {
-  readonly room: Room;
-  readonly members: Set<Session>;
-  idleSince: number;
-}
-
-const toAccess = (grant: GrantAccess): Access => Access[grant];
-// A function, not an inline comparison: status changes across awaits, which narrowing cannot see.
-const isClosed = (session: Session): boolean => session.status === SessionStatus.closed;
 
 export const createRelay = (options: RelayOptions): Relay => {
   const { auth, rooms: repository, now = Date.now } = options;
@@ -117,12 +75,11 @@ export const createRelay = (options: RelayOptions): Relay => {
     try {
       session.socket.close(code, reason);
     } catch (err) {
-      console.error('closing socket failed', err);
+      console.error('relay: closing socket failed', err);
     }
   };
 
-  /** Answers an error; `close` also ends the session (fatal errors). */
-  const fail = (session: Session, reason: ErrorReason, message: string, room: RoomId | '' = '', close = true): void => {
+  const fail: RelayContext['fail'] = (session, reason, message, room = '', close = true) => {
     metrics.error(reason);
     if (session.kind === 'sync') send(session, encodeMessage({ type: MessageType.error, reason, room, message: message.slice(0, 1000) }));
     if (close) closeSession(session, closeCodeFor(reason), reason);
@@ -143,13 +100,6 @@ export const createRelay = (options: RelayOptions): Relay => {
     return entry;
   };
 
-  const joinRoom = (session: Session, id: RoomId, access: Access): LoadedRoom => {
-    const entry = roomOf(id);
-    entry.members.add(session);
-    session.rooms.set(id, access);
-    return entry;
-  };
-
   const leaveRoom = (session: Session, id: RoomId): void => {
     session.rooms.delete(id);
     const entry = loaded.get(id);
@@ -159,144 +109,64 @@ export const createRelay = (options: RelayOptions): Relay => {
     if (entry.members.size === 0) entry.idleSince = now();
   };
 
+  /** Sends to every other member, encoding each protocol's frame at most once. */
   const broadcast = (entry: LoadedRoom, from: Session, frames: { sync: () => Uint8Array; yws: () => Uint8Array }): void => {
     let sync: Uint8Array | undefined;
     let yws: Uint8Array | undefined;
     for (const member of [...entry.members]) {
-      if (member === from) continue;
-      send(member, member.kind === 'sync' ? (sync ??= frames.sync()) : (yws ??= frames.yws()));
+      if (member !== from) send(member, member.kind === 'sync' ? (sync ??= frames.sync()) : (yws ??= frames.yws()));
     }
   };
 
   const broadcastAwareness = (entry: LoadedRoom, from: Session, update: Uint8Array): void =>
-    broadcast(entry, from, {
-      sync: () => encodeMessage({ type: MessageType.awareness, room: entry.room.id, update }),
-      yws: () => ywsAwareness(update),
-    });
+    broadcast(entry, from, { sync: () => encodeMessage({ type: MessageType.awareness, room: entry.room.id, update }), yws: () => ywsAwareness(update) });
 
-  /** Applies, commits, then fans out a client write. Returns false when it was refused. */
-  const write = (session: Session, id: RoomId, update: Uint8Array): boolean => {
-    if (session.rooms.get(id) === Access.read) {
-      fail(session, ErrorReason.readOnly, 'read-only access to this room', id, false);
-      return false;
-    }
-    const entry = roomOf(id);
-    entry.room.applyUpdate(update);
-    broadcast(entry, session, {
-      sync: () => encodeMessage({ type: MessageType.sync, room: id, step: SyncStep.update, payload: update }),
-      yws: () => ywsUpdate(update),
-    });
-    return true;
-  };
-
-  const diff = (entry: LoadedRoom, stateVector: Uint8Array): Uint8Array => {
-    try {
-      return entry.room.diff(stateVector);
-    } catch (err) {
-      throw new ProtocolError(ErrorReason.malformed, `bad state vector: ${(err as Error).message}`);
-    }
-  };
-
-  const handleHello = async (session: Session, m: Extract<Message, { type: typeof MessageType.hello }>): Promise<void> => {
-    const negotiated = negotiateVersion(m.versions);
-    if ('reason' in negotiated) return fail(session, negotiated.reason, 'no common protocol version');
-    const user = await auth.authenticate(m.token);
-    if (isClosed(session)) return;
-    if (!user) return fail(session, ErrorReason.unauthorized, 'invalid or revoked token');
-    session.user = user;
-    session.tokenHash = tokenHash(m.token);
-    session.status = SessionStatus.open;
-    send(session, encodeMessage({ type: MessageType.welcome, version: negotiated.version, userId: user.id, sessionId: session.id }));
-  };
-
-  const handleSyncMessage = async (session: Session, m: Message): Promise<void> => {
-    if (m.type === MessageType.hello) {
-      if (session.status !== SessionStatus.awaitingHello) return fail(session, ErrorReason.malformed, 'hello sent twice');
-      return handleHello(session, m);
-    }
-    if (session.status !== SessionStatus.open) return fail(session, ErrorReason.helloRequired, 'send hello first');
-    const user = session.user!;
-    if (m.type === MessageType.join) {
-      const grant = auth.accessFor(user.id, m.room);
-      if (!grant) return fail(session, ErrorReason.forbidden, 'no grant for this room', m.room, false);
-      const entry = joinRoom(session, m.room, toAccess(grant));
-      send(session, encodeMessage({ type: MessageType.joined, room: m.room, access: toAccess(grant) }));
-      send(session, encodeMessage({ type: MessageType.sync, room: m.room, step: SyncStep.step1, payload: entry.room.stateVector() }));
-      return;
-    }
-    if (m.type !== MessageType.leave && m.type !== MessageType.sync && m.type !== MessageType.update && m.type !== MessageType.awareness) {
-      return fail(session, ErrorReason.malformed, `clients do not send message type ${m.type}`);
-    }
-    if (!session.rooms.has(m.room)) return fail(session, ErrorReason.notJoined, 'join the room first', m.room, false);
-    switch (m.type) {
-      case MessageType.leave:
-        return leaveRoom(session, m.room);
-      case MessageType.sync:
-        if (m.step === SyncStep.step1) {
-          const payload = diff(roomOf(m.room), m.payload);
-          return send(session, encodeMessage({ type: MessageType.sync, room: m.room, step: SyncStep.step2, payload }));
-        }
-        write(session, m.room, m.payload);
-        return;
-      case MessageType.update:
-        if (write(session, m.room, m.update)) send(session, encodeMessage({ type: MessageType.ack, room: m.room, seq: m.seq }));
-        return;
-      case MessageType.awareness: {
-        const entry = roomOf(m.room);
-        applyAwareness(entry, session, m.update);
-        return broadcastAwareness(entry, session, m.update);
+  const ctx: RelayContext = {
+    auth,
+    metrics,
+    send,
+    fail,
+    roomOf,
+    leaveRoom,
+    authenticated(session, user, token) {
+      session.user = user;
+      session.tokenHash = tokenHash(token);
+      session.status = SessionStatus.open;
+    },
+    joinRoom(session, id, access) {
+      const entry = roomOf(id);
+      entry.members.add(session);
+      session.rooms.set(id, access);
+      return entry;
+    },
+    write(session, id, update) {
+      if (session.rooms.get(id) === Access.read) {
+        fail(session, ErrorReason.readOnly, 'read-only access to this room', id, false);
+        return false;
       }
-    }
-  };
-
-  const applyAwareness = (entry: LoadedRoom, session: Session, update: Uint8Array): void => {
-    try {
-      entry.room.applyAwareness(update, session.id);
-    } catch (err) {
-      throw new ProtocolError(ErrorReason.malformed, `bad awareness update: ${(err as Error).message}`);
-    }
-  };
-
-  const openYws = async (session: Session, rawRoom: string, token: string | undefined): Promise<void> => {
-    if (!isRoomId(rawRoom)) return fail(session, ErrorReason.malformed, 'invalid room id');
-    const user = await auth.authenticate(token);
-    if (isClosed(session)) return;
-    if (!user || !token) return fail(session, ErrorReason.unauthorized, 'invalid or revoked token');
-    const grant = auth.accessFor(user.id, rawRoom);
-    if (!grant) return fail(session, ErrorReason.forbidden, 'no grant for this room');
-    session.user = user;
-    session.tokenHash = tokenHash(token);
-    session.status = SessionStatus.open;
-    const entry = joinRoom(session, rawRoom, toAccess(grant));
-    send(session, ywsSyncStep1(entry.room.stateVector()));
-    const states = entry.room.awarenessStates();
-    if (states) send(session, ywsAwareness(states));
-  };
-
-  const handleYwsMessage = (session: Session, bytes: Uint8Array): void => {
-    if (session.status !== SessionStatus.open) return;
-    const [id] = session.rooms.keys();
-    const entry = roomOf(id!);
-    const action = readYwsMessage(bytes);
-    switch (action.type) {
-      case YwsAction.step1:
-        return send(session, ywsSyncStep2(diff(entry, action.payload)));
-      case YwsAction.update:
-        // y-websocket has no way to show a refusal; the write is dropped and counted.
-        if (session.rooms.get(id!) === Access.read) return metrics.error(ErrorReason.readOnly);
-        write(session, id!, action.payload);
-        return;
-      case YwsAction.awareness:
-        applyAwareness(entry, session, action.payload);
-        return broadcastAwareness(entry, session, action.payload);
-      case YwsAction.queryAwareness: {
-        const states = entry.room.awarenessStates();
-        if (states) send(session, ywsAwareness(states));
-        return;
+      const entry = roomOf(id);
+      if (!entry.room.applyUpdate(update)) return true; // empty: nothing to store or relay
+      broadcast(entry, session, {
+        sync: () => encodeMessage({ type: MessageType.sync, room: id, step: SyncStep.update, payload: update }),
+        yws: () => ywsUpdate(update),
+      });
+      return true;
+    },
+    diff(entry, stateVector) {
+      try {
+        return entry.room.diff(stateVector);
+      } catch (err) {
+        throw new ProtocolError(ErrorReason.malformed, `bad state vector: ${(err as Error).message}`);
       }
-      case YwsAction.ignore:
-        return;
-    }
+    },
+    awareness(entry, session, update) {
+      try {
+        entry.room.applyAwareness(update, session.id);
+      } catch (err) {
+        throw new ProtocolError(ErrorReason.malformed, `bad awareness update: ${(err as Error).message}`);
+      }
+      broadcastAwareness(entry, session, update);
+    },
   };
 
   /** Runs `task` after the session's earlier work, converting every failure into an answer. */
@@ -338,9 +208,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   const unsubscribeRevoke = auth.onRevoke((hash) => {
-    for (const session of [...sessions.values()]) {
-      if (session.tokenHash === hash) fail(session, ErrorReason.unauthorized, 'token revoked');
-    }
+    for (const session of [...sessions.values()]) if (session.tokenHash === hash) fail(session, ErrorReason.unauthorized, 'token revoked');
   });
 
   const sweepIdleRooms = (): number => {
@@ -362,14 +230,14 @@ export const createRelay = (options: RelayOptions): Relay => {
     connectSync: (socket) => connect('sync', socket).id,
     connectYws(socket, room, token) {
       const session = connect('yws', socket);
-      void enqueue(session, () => openYws(session, room, token));
+      void enqueue(session, () => openYws(ctx, session, room, token));
       return session.id;
     },
     handleMessage(sessionId, bytes) {
       const session = sessions.get(sessionId);
       if (!session) return Promise.resolve();
       metrics.messageIn(bytes.byteLength);
-      return enqueue(session, () => (session.kind === 'sync' ? handleSyncMessage(session, decodeMessage(bytes)) : handleYwsMessage(session, bytes)));
+      return enqueue(session, () => (session.kind === 'sync' ? handleSyncMessage(ctx, session, decodeMessage(bytes)) : handleYwsMessage(ctx, session, bytes)));
     },
     disconnect(sessionId) {
       const session = sessions.get(sessionId);

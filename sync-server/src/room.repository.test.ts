@@ -76,6 +76,15 @@ describe('room persistence', () => {
     reloaded.destroy();
   });
 
+  it('keeps empty handshake diffs out of the log', () => {
+    const db = open(tempDir());
+    const repo = createRoomRepository(db);
+    const room = loadRoom(ROOM, repo, { compactAfter: 500 });
+    expect(room.applyUpdate(Y.encodeStateAsUpdate(new Y.Doc()))).toBe(false);
+    expect(repo.load(ROOM).updates).toHaveLength(0);
+    room.destroy();
+  });
+
   it('stores nothing for an update Yjs cannot read', () => {
     const db = open(tempDir());
     const repo = createRoomRepository(db);

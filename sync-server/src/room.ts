@@ -19,8 +19,11 @@ export interface RoomOptions {
 export interface Room {
   readonly id: RoomId;
   readonly doc: Y.Doc;
-  /** Applies an update to the doc, then commits it. Throws ProtocolError(malformed), storing nothing, if Yjs rejects it. */
-  applyUpdate(update: Uint8Array): void;
+  /**
+   * Applies an update to the doc, then commits it; false for an empty update (nothing stored).
+   * Throws ProtocolError(malformed), storing nothing, if Yjs rejects it.
+   */
+  applyUpdate(update: Uint8Array): boolean;
   stateVector(): Uint8Array;
   /** What the holder of `stateVector` lacks. Throws on a malformed state vector. */
   diff(stateVector: Uint8Array): Uint8Array;
@@ -32,6 +35,9 @@ export interface Room {
   removeAwarenessOf(owner: string): Uint8Array | undefined;
   destroy(): void;
 }
+
+/** An update with no structs and no deletions: `varUint(0) • varUint(0)` in Yjs' v1 encoding. */
+export const isEmptyUpdate = (update: Uint8Array): boolean => update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 
 export const loadRoom = (id: RoomId, repository: RoomRepository, options: RoomOptions): Room => {
   const doc = new Y.Doc();
@@ -48,6 +54,8 @@ export const loadRoom = (id: RoomId, repository: RoomRepository, options: RoomOp
     id,
     doc,
     applyUpdate(update) {
+      // Every handshake ends with a step2 diff that is usually empty; keep those out of the log.
+      if (isEmptyUpdate(update)) return false;
       // Apply first: an update Yjs cannot read must never reach the log, or the room would
       // fail to load forever. Unknown dependencies are fine: Yjs keeps them pending and
       // encodeStateAsUpdate includes pending structs, so compaction loses nothing.
@@ -60,6 +68,7 @@ export const loadRoom = (id: RoomId, repository: RoomRepository, options: RoomOp
       const count = repository.append(id, update);
       if (count > options.compactAfter) repository.compact(id, Y.encodeStateAsUpdate(doc));
       options.onPersisted?.((performance.now() - started) / 1000);
+      return true;
     },
     stateVector: () => Y.encodeStateVector(doc),
     diff: (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),

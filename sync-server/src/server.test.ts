@@ -159,4 +159,20 @@ describe('sync server over real sockets', () => {
     expect(text).toMatch(/^shoebox_rooms_loaded 1$/m);
     expect(text).toMatch(/^shoebox_ws_messages_in_total [1-9]/m);
   });
+
+  it('closes sockets that send text frames or frames over the 16 MiB cap', async () => {
+    const { port } = await start();
+    const text = new WebSocket(`ws://127.0.0.1:${port}/sync`);
+    await new Promise((resolve) => text.once('open', resolve));
+    const textClosed = new Promise<number>((resolve) => text.on('close', (code) => resolve(code)));
+    text.send('hello');
+    expect(await textClosed).toBe(1003);
+    const big = new WebSocket(`ws://127.0.0.1:${port}/sync`);
+    await new Promise((resolve) => big.once('open', resolve));
+    const bigClosed = new Promise<number>((resolve) => big.on('close', (code) => resolve(code)));
+    big.on('error', () => {});
+    big.send(new Uint8Array(17 * 1024 * 1024));
+    expect(await bigClosed).toBeGreaterThan(1000);
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+  });
 });

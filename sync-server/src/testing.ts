@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { MessageType, SyncStep, decodeMessage, type Message, type RoomId, type UserId } from '../../protocol/src/index.js';
 import type { AuthUser } from './auth.service.js';
 import { tokenHash } from './auth.service.js';
-import type { RelayAuth } from './relay.js';
+import type { RelayAuth } from './session.js';
 import type { RelaySocket } from './socket.js';
 import type { GrantAccess } from './user.repository.js';
 

@@ -1,6 +1,8 @@
 /**
  * The only file that imports uWebSockets.js: serves HttpRoutes, the built PWA and the relay's
- * WebSocket endpoints on one port, with body and file streaming under backpressure.
+ * WebSocket endpoints on one port, with body and file streaming under backpressure. Longer
+ * than our usual module on purpose: keeping every uWS call (and its lifetime rules) in one
+ * file matters more than the line count.
  *
  *   const server = await listen({ port: 0, host: '127.0.0.1', routes, websockets, staticDir })
  *   console.log(server.port); await server.close()
@@ -154,7 +156,6 @@ const createBody = (ex: Exchange, limit: number, expectBody: boolean): (() => As
   let paused = false;
   let wake: (() => void) | undefined;
   let consumed = false;
-  ex.bodyPending = expectBody;
   if (expectBody) {
     ex.res.onData((arrayBuffer, isLast) => {
       if (done || failure) return;
@@ -220,6 +221,12 @@ const handleHttp = async (
   serveStatic: StaticHandler | undefined,
 ): Promise<void> => {
   const head = req.method === 'HEAD';
+  const declared = req.headers.get('content-length');
+  const length = declared === undefined ? undefined : Number(declared);
+  if (length !== undefined && (!Number.isSafeInteger(length) || length < 0)) throw new HttpError(400, 'badRequest', 'invalid content-length');
+  const expectBody = length !== undefined ? length > 0 : req.headers.has('transfer-encoding');
+  // Until a handler reads the whole body, the connection cannot be reused for the next request.
+  ex.bodyPending = expectBody;
   if (!METHODS.has(req.method)) throw new HttpError(405, 'methodNotAllowed', `method ${req.method} is not supported`);
   const method = req.method as HttpMethod;
   const match = router.match(method, req.path);
@@ -236,15 +243,8 @@ const handleHttp = async (
     throw new HttpError(404, 'notFound', `no route for ${method} ${req.path}`);
   }
   const { route, params } = match;
-  const declared = req.headers.get('content-length');
-  const length = declared === undefined ? undefined : Number(declared);
-  if (length !== undefined && (!Number.isSafeInteger(length) || length < 0)) throw new HttpError(400, 'badRequest', 'invalid content-length');
-  const expectBody = length !== undefined ? length > 0 : req.headers.has('transfer-encoding');
-  if (length !== undefined && length > route.maxBodyBytes) {
-    ex.bodyPending = true;
-    throw new HttpError(413, 'tooLarge', `request body exceeds ${route.maxBodyBytes} bytes`);
-  }
-  const body = createBody(ex, route.maxBodyBytes, expectBody);
+  if (length !== undefined && length > route.maxBodyBytes) throw new HttpError(413, 'tooLarge', `request body exceeds ${route.maxBodyBytes} bytes`);
+  const body = createBody(ex, route.maxBodyBytes, expectBody); // synchronously, before any await: uWS delivers data now
   const request: HttpRequest = {
     method,
     path: req.path,

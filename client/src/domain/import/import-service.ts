@@ -7,7 +7,7 @@
  *   importer.onChange(() => panel.items = importer.items); importer.importFiles(input.files)
  */
 import type * as Y from 'yjs';
-import { AssetKind, addAsset, parseBlobHash } from '../../../../protocol/src/index.js';
+import { AssetKind, addAsset, assetIdOf, parseBlobHash, trashAsset } from '../../../../protocol/src/index.js';
 import type { ThumbStore } from '../storage/thumb-store.js';
 import { buildAssetFacts } from './asset-facts.js';
 import { SNIFF_BYTES, detectMedia, type MediaKind } from './file-kind.js';
@@ -86,6 +86,11 @@ export class ImportService {
           this.patch(item.id, { state: ImportItemState.failed, message: event.message });
           break;
       }
+    }
+    if (event.type === 'failed' && event.status === 415) {
+      // The server will never hold this blob, so its tile could never show anything. The
+      // catalog has no remove operation (protocol change requested), so it goes to trash.
+      trashAsset(this.options.doc, assetIdOf(parseBlobHash(event.hash)), (this.options.now ?? Date.now)());
     }
   }
 

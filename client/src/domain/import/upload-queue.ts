@@ -16,7 +16,7 @@ export type UploadEvent =
   | { readonly type: 'uploading'; readonly hash: string; readonly bytesSent: number }
   | { readonly type: 'done'; readonly hash: string; readonly alreadyOnServer: boolean }
   | { readonly type: 'waiting'; readonly hash: string; readonly message: string }
-  | { readonly type: 'failed'; readonly hash: string; readonly message: string };
+  | { readonly type: 'failed'; readonly hash: string; readonly message: string; readonly status: number };
 
 export interface UploadQueueOptions {
   readonly db: LocalDb;
@@ -135,7 +135,7 @@ export class UploadQueue {
       this.scheduleRetry();
       return;
     }
-    this.options.onEvent({ type: 'failed', hash, message: error.message });
+    this.options.onEvent({ type: 'failed', hash, message: error.message, status: error.status });
     void this.persist(hash, file, UploadStatus.failed, 0, error.message);
   }
 
