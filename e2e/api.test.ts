@@ -3,7 +3,7 @@
  * must get a clear error while the server keeps running. The frames are built here by hand from
  * PROTOCOL.md's grammar, an independent check of the protocol code.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { realPhotos } from './corpus.js';
 import { dataRoot, startServer, type TestServer } from './harness.js';
 
 let server: TestServer;
@@ -36,7 +37,7 @@ const expectError = async (res: Response, status: number, code?: string) => {
 
 const expectAlive = async () => expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const jpeg = readFileSync(join(dataRoot, 'immich-test-assets', readdirSync(join(dataRoot, 'immich-test-assets')).find((f) => f.endsWith('.jpg'))!));
+const jpeg = readFileSync(realPhotos()[0]!);
 
 beforeAll(async () => {
   server = await startServer();
@@ -61,9 +62,17 @@ describe('accounts', () => {
     token = body.token;
     userId = body.user.id;
     expect(await (await fetch(`${server.url}/api/setup`)).json()).toEqual({ needsOwner: false });
-    await expectError(await api('/api/auth/signup', { method: 'POST', auth: false, body: JSON.stringify({ ...owner, email: 'x@example.com' }) }), 403);
-    const created = await api('/api/auth/signup', { method: 'POST', body: JSON.stringify({ email: 'kid@example.com', password: 'another long one', name: 'Kid' }) });
+    await expectError(await api('/api/auth/signup', { method: 'POST', auth: false, body: JSON.stringify({ ...owner, email: 'x@example.com' }) }), 401);
+    const kid = { email: 'kid@example.com', password: 'another long one', name: 'Kid' };
+    const created = await api('/api/auth/signup', { method: 'POST', body: JSON.stringify(kid) });
     expect(created.status).toBe(201);
+    const kidLogin = (await (await api('/api/auth/login', { method: 'POST', auth: false, body: JSON.stringify(kid) })).json()) as { token: string };
+    const byKid = await fetch(`${server.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kidLogin.token}` },
+      body: JSON.stringify({ email: 'y@example.com', password: 'yet another one', name: 'Y' }),
+    });
+    await expectError(byKid, 403);
   });
 
   it('login, me and logout; a logged-out token is refused', async () => {

@@ -54,6 +54,8 @@ export interface Listening {
 const METHODS = new Set<string>(['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
 const FILE_CHUNK = 256 * 1024;
 const BODY_HIGH_WATER = 1024 * 1024;
+/** Oversized bodies up to this size are drained so the client sees the 413 (see refuseOversized). */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 
 /** Per-request state: whether uWS still owns a live response, and who to tell when it dies. */
@@ -214,6 +216,22 @@ const failResponse = (ex: Exchange, err: unknown, head: boolean): void => {
 
 type StaticHandler = ReturnType<typeof createStaticFiles>;
 
+/**
+ * Answers 413 for a declared body over the route's limit. Bodies up to DRAIN_LIMIT are read and
+ * discarded first, because most HTTP clients (fetch among them) report a connection cut while
+ * they are still sending as a network error and never show the 413; bigger ones are cut at once.
+ * Must run before the handler's first await: uWS delivers data right away.
+ */
+const refuseOversized = (ex: Exchange, limit: number, length: number, head: boolean): void => {
+  const refusal = errorResponse(413, 'tooLarge', `request body of ${length} bytes exceeds the limit of ${limit} bytes`);
+  if (length > DRAIN_LIMIT) return sendSimple(ex, refusal, head);
+  ex.res.onData((_chunk, isLast) => {
+    if (!isLast) return;
+    ex.bodyPending = false;
+    sendSimple(ex, refusal, head);
+  });
+};
+
 const handleHttp = async (
   ex: Exchange,
   req: { method: string; path: string; query: string; headers: Map<string, string>; remoteAddress: string },
@@ -243,7 +261,7 @@ const handleHttp = async (
     throw new HttpError(404, 'notFound', `no route for ${method} ${req.path}`);
   }
   const { route, params } = match;
-  if (length !== undefined && length > route.maxBodyBytes) throw new HttpError(413, 'tooLarge', `request body exceeds ${route.maxBodyBytes} bytes`);
+  if (length !== undefined && length > route.maxBodyBytes) return refuseOversized(ex, route.maxBodyBytes, length, head);
   const body = createBody(ex, route.maxBodyBytes, expectBody); // synchronously, before any await: uWS delivers data now
   const request: HttpRequest = {
     method,
