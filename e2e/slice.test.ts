@@ -31,7 +31,6 @@ const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60
 
 const tiles = (page: Page) => page.getByTestId('asset-tile');
 const tileCount = (page: Page) => tiles(page).count();
-const tileByName = (page: Page, name: string) => page.locator(`[data-testid="asset-tile"][data-name="${name}"]`);
 const status = (page: Page) => page.getByTestId('status-pill').getAttribute('data-status');
 
 /** Every thumbnail <img> on the page has loaded a server thumbnail (not a local one). */

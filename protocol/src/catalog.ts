@@ -5,7 +5,7 @@
  *   addAsset(doc, facts); setFavorite(doc, id, true); trashAsset(doc, id, Date.now())
  *   for (const asset of listAssets(doc)) …   // facts + favorite + trashedAt
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { AssetId, BlobHash } from './ids.js';
 
 export const CATALOG_SCHEMA_VERSION = 1;
