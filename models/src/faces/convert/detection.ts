@@ -69,37 +69,65 @@ const decodeBoxes = (g: OnnxGraph, w: TfjsWeightMap, encodings: Value): Value =>
   const n = encodings.shape[0] as number;
   const { sizes, centres } = anchorTensors(w);
   const scalar = (v: number): string => g.constant('decode/scalar', [], new Float32Array([v]));
-  const column = (i: number): Value => {
+  const column = (i: number): string => {
     const slice = g.node('Slice', [encodings.name, g.int64s('decode/start', [i]), g.int64s('decode/end', [i + 1]), g.int64s('decode/axes', [2])], {}, [n, 1]);
-    return g.node('Squeeze', [slice.name, g.int64s('decode/axes', [2])], {}, [n]);
+    return g.node('Squeeze', [slice.name, g.int64s('decode/axes', [2])], {}, [n]).name;
   };
-  const op = (type: string, a: string, b: string): string => g.node(type, [a, b], {}, [n]).name;
-  const corners: string[] = [];
-  const halves: string[] = [];
+  const op = (type: string, ...inputs: string[]): string => g.node(type, inputs, {}, [n], `decode/${type.toLowerCase()}`).name;
+  const lows: string[] = [];
+  const highs: string[] = [];
   for (const axis of [0, 1] as const) {
     const size = g.constant(`decode/size${axis}`, [n], sizes[axis]);
     const centre = g.constant(`decode/centre${axis}`, [n], centres[axis]);
-    const half = op('Div', op('Mul', op('Exp', column(axis + 2).name, '') || '', size), scalar(2));
-    halves.push(half);
-    corners.push(op('Add', op('Mul', op('Div', column(axis).name, scalar(10)), size), centre));
+    const half = op('Div', op('Mul', op('Exp', op('Div', column(axis + 2), scalar(5))), size), scalar(2));
+    const mid = op('Add', op('Mul', op('Div', column(axis), scalar(10)), size), centre);
+    lows.push(op('Sub', mid, half));
+    highs.push(op('Add', mid, half));
   }
-  void halves;
-  return encodings;
+  const axes = g.int64s('decode/axes', [2]);
+  const corners = [...lows, ...highs].map((corner) => g.node('Unsqueeze', [corner, axes], {}, [n, 1]).name);
+  return g.node('Concat', corners, { axis: 2 }, [n, 4], 'decode/corners');
+};
+
+/** sigmoid of the face class logit (column 1 of background, face, unused). */
+const faceScores = (g: OnnxGraph, classes: Value): Value => {
+  const n = classes.shape[0] as number;
+  const slice = g.node('Slice', [classes.name, g.int64s('scores/start', [1]), g.int64s('scores/end', [2]), g.int64s('scores/axes', [2])], {}, [n, 1]);
+  const logits = g.node('Squeeze', [slice.name, g.int64s('scores/axes', [2])], {}, [n]);
+  return g.node('Sigmoid', [logits.name], {}, [n], 'face_probability');
 };
 
 export const buildDetectionGraph = (w: TfjsWeightMap): OnnxGraph => {
-  void decodeBoxes;
   const g = new OnnxGraph('ssd_mobilenetv1');
   const input = g.input('input', [3, DETECTION_INPUT_SIZE, DETECTION_INPUT_SIZE]);
   const scaled = g.node('Div', [input.name, g.constant('normalize/divisor', [], new Float32Array([127.5]))], {}, input.shape, 'normalize/div');
-  let out = g.node('Sub', [scaled.name, g.constant('normalize/one', [], new Float32Array([1]))], {}, input.shape, 'normalize/sub');
-  out = pointwiseConvLayer(g, w, out, 'MobilenetV1/Conv2d_0_pointwise', 2);
-  let conv11 = out;
+  let x = g.node('Sub', [scaled.name, g.constant('normalize/one', [], new Float32Array([1]))], {}, input.shape, 'normalize/sub');
+  x = pointwiseConvLayer(g, w, x, 'MobilenetV1/Conv2d_0_pointwise', 2);
+  let conv11 = x;
   for (let layer = 1; layer <= 13; layer++) {
     const strides = [2, 4, 6, 12].includes(layer) ? 2 : 1;
-    out = depthwiseConvLayer(g, w, out, `MobilenetV1/Conv2d_${layer}_depthwise`, strides);
-    out = pointwiseConvLayer(g, w, out, `MobilenetV1/Conv2d_${layer}_pointwise`, 1);
-    if (layer === 11) conv11 = out;
+    x = depthwiseConvLayer(g, w, x, `MobilenetV1/Conv2d_${layer}_depthwise`, strides);
+    x = pointwiseConvLayer(g, w, x, `MobilenetV1/Conv2d_${layer}_pointwise`, 1);
+    if (layer === 11) conv11 = x;
   }
+  const extra: Value[] = [];
+  let feature = x;
+  for (let layer = 0; layer <= 7; layer++) {
+    feature = pointwiseConvLayer(g, w, feature, `Prediction/Conv2d_${layer}_pointwise`, layer % 2 === 1 ? 2 : 1);
+    extra.push(feature);
+  }
+  const sources = [conv11, x, extra[1], extra[3], extra[5], extra[7]] as Value[];
+  const boxes: Value[] = [];
+  const classes: Value[] = [];
+  sources.forEach((source, i) => {
+    boxes.push(head(g, w, source, `Prediction/BoxPredictor_${i}/BoxEncodingPredictor`, 4));
+    classes.push(head(g, w, source, `Prediction/BoxPredictor_${i}/ClassPredictor`, 3));
+  });
+  const rows = boxes.reduce((sum, b) => sum + (b.shape[0] as number), 0);
+  if (rows !== DETECTION_ANCHORS) throw new Error(`detector heads give ${rows} boxes, anchors are ${DETECTION_ANCHORS}`);
+  const encodings = g.node('Concat', boxes.map((b) => b.name), { axis: 1 }, [rows, 4], 'box_encodings');
+  const logits = g.node('Concat', classes.map((c) => c.name), { axis: 1 }, [rows, 3], 'class_logits');
+  g.output(decodeBoxes(g, w, encodings), 'boxes');
+  g.output(faceScores(g, logits), 'scores');
   return g;
 };

@@ -45,8 +45,8 @@ const valueInfo = (io: GraphIo): InstanceType<typeof onnx.ValueInfoProto> =>
     },
   });
 
+// ONNX raw_data is little-endian; so is every host we build on (x86, arm64), so bytes copy as is.
 const littleEndianBytes = (data: Float32Array | BigInt64Array): Uint8Array =>
-  // reason: ONNX raw_data is little-endian; every supported host (x86, arm64, wasm) is too.
   new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 
 export class OnnxGraph {
@@ -109,8 +109,9 @@ export class OnnxGraph {
 
   /** Exposes `value` as graph output `name` (an Identity keeps the internal name free). */
   output(value: Value, name: string, shape: readonly (number | string)[] = ['N', ...value.shape]): void {
+    if (this.used.has(name)) throw new Error(`output name ${name} is already taken inside the graph`);
     this.used.add(name);
-    this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name, input: [value.name], output: [name] }));
+    this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: this.fresh(`${name}/identity`), input: [value.name], output: [name] }));
     this.outputs.push({ name, shape, dtype: 'float32' });
   }
 

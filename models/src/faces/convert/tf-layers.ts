@@ -93,7 +93,7 @@ export const add = (g: OnnxGraph, a: Value, b: Value): Value => {
 
 /** tf.clipByValue(x, lo, hi). */
 export const clip = (g: OnnxGraph, x: Value, lo: number, hi: number): Value => {
-  const bounds = (v: number, hint: string): string => g.constant(hint, [], new Float32Array([v]));
+  const bounds = (hint: string, v: number): string => g.constant(hint, [], new Float32Array([v]));
   return g.node('Clip', [x.name, bounds('clip/min', lo), bounds('clip/max', hi)], {}, x.shape);
 };
 
