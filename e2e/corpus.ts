@@ -4,7 +4,8 @@
  *   const files = realPhotos({ limit: 12 })            // JPEGs with EXIF dates and cameras
  *   const many = await photoCorpus(200, workDir)        // every decodable real photo, then crops of the big ones
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { dataRoot } from './harness.js';
@@ -26,13 +27,17 @@ export const realPhotos = ({ limit = Infinity }: { limit?: number } = {}): strin
 const IMAGE = /\.(jpe?g|png|webp|avif|heic|gif|tiff?)$/i;
 
 /**
- * `count` distinct photos: every real image in ../shared/data that libvips can decode, then
+ * `count` distinct photos (by content): every real image in ../shared/data that libvips can decode, then
  * (only if that is not enough) crops of the large real ones, written with their metadata.
  */
 export const photoCorpus = async (count: number, workDir: string): Promise<string[]> => {
   const decodable: Array<{ path: string; pixels: number }> = [];
+  const seen = new Set<string>();
   for (const root of ['immich-test-assets', 'faces', 'exiftool-images']) {
     for (const path of walk(join(dataRoot, root)).filter((p) => IMAGE.test(p))) {
+      const hash = createHash('sha256').update(readFileSync(path)).digest('hex');
+      if (seen.has(hash)) continue; // the same file under two names is one photo
+      seen.add(hash);
       try {
         const meta = await sharp(path).metadata();
         await sharp(path).resize(32).toBuffer();

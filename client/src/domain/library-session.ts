@@ -42,7 +42,7 @@ export const openLibrarySession = ({ session, api, onUnauthorized }: LibrarySess
   const db = openLocalDb(user);
   const thumbs = new ThumbStore(db);
   const sync = new SyncClient({ token: session.token, clientId: deviceClientId(localStorage), createSocket: browserSocketFactory('/sync') });
-  const pool = createAnalyzerPool(Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1)));
+  const pool = createAnalyzerPool(Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)));
   let importer: ImportService | null = null;
   const uploads = new UploadQueue({
     db,
