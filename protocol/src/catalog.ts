@@ -1,84 +1,244 @@
 /**
- * Catalog schema v1: what each Yjs shared type of a `catalog:<user>` room holds, and the
- * only functions that read or write it, so client and servers agree on one layout.
+ * Catalog schema v2: what each Yjs shared type of a `catalog:<user>` room holds, and the only
+ * functions that read or write assets, so client and servers agree on one layout. Facts are
+ * immutable and packed into binary chunks (catalog-facts.ts); user state merges per field and
+ * per set element (catalog-state.ts). Rules: ../SPEC.md. Layout: ../PROTOCOL.md § 4.
  *
- *   addAsset(doc, facts); setFavorite(doc, id, true); trashAsset(doc, id, Date.now())
- *   for (const asset of listAssets(doc)) …   // facts + favorite + trashedAt
+ *   initCatalog(doc); addAsset(doc, facts); setFavorite(doc, id, true)
+ *   for (const asset of listAssets(doc)) …   // effective facts + user state
  */
-import type * as Y from 'yjs';
-import type { AssetId, BlobHash } from './ids.js';
+import * as Y from 'yjs';
+import { preferFacts, readFactsChunk, writeFactsChunk, type AssetFacts } from './catalog-facts.js';
+import type { AssetId } from './ids.js';
 
-export const CATALOG_SCHEMA_VERSION = 1;
+export * from './catalog-facts.js';
 
-/** Names of the top-level shared types; documented in PROTOCOL.md § Catalog schema. */
+export const CATALOG_SCHEMA_VERSION = 2;
+
+/** Names of the top-level shared types; documented in PROTOCOL.md § 4. */
 export const CatalogKey = {
   meta: 'meta',
+  /** v2: Y.Array of facts chunks (Uint8Array). */
+  facts: 'facts',
+  /** v1: Y.Map asset id → AssetFacts; read for compatibility, migrated into `facts`. */
   assets: 'assets',
   favorite: 'favorite',
   trashed: 'trashed',
+  archived: 'archived',
+  rating: 'rating',
+  description: 'description',
+  tags: 'tags',
+  takenOverride: 'takenOverride',
+  placeOverride: 'placeOverride',
+  stacks: 'stacks',
+  albums: 'albums',
+  albumItems: 'albumItems',
+  people: 'people',
+  personMerges: 'personMerges',
+  faces: 'faces',
 } as const;
 
-export const AssetKind = { image: 'image', video: 'video' } as const;
-export type AssetKind = (typeof AssetKind)[keyof typeof AssetKind];
+/** Per-asset user-state maps, keyed by asset id (tags: `<asset id>/<tag>`). */
+const ASSET_KEYED = ['favorite', 'trashed', 'archived', 'rating', 'description', 'takenOverride', 'placeOverride', 'stacks', 'assets'] as const;
 
-/**
- * Immutable content facts of an original. Written once under the asset id (= blob hash);
- * two devices importing the same file write equal facts under the same key.
- */
-export interface AssetFacts {
-  readonly hash: BlobHash;
-  readonly kind: AssetKind;
-  readonly mime: string;
-  readonly name: string;
-  readonly size: number;
-  /** Pixel size after orientation is applied (what a viewer shows). 0 when unknown. */
-  readonly width: number;
-  readonly height: number;
-  /** EXIF orientation 1–8 of the original (1 when absent). */
-  readonly orientation: number;
-  /** Local wall-clock time the photo was taken, `YYYY-MM-DDTHH:mm:ss`, falling back to the file's mtime. */
-  readonly takenAt: string;
-  /** Offset from UTC in minutes when known, else null (then takenAt is read as local time). */
-  readonly utcOffset: number | null;
-  readonly importedAt: number;
-  readonly latitude: number | null;
-  readonly longitude: number | null;
-  readonly make: string | null;
-  readonly model: string | null;
-  /** Seconds, videos only. */
-  readonly duration: number | null;
-}
+export interface TakenOverride { readonly takenAt: string; readonly utcOffset: number | null }
+export interface PlaceOverride { readonly latitude: number; readonly longitude: number }
 
-/** An asset as the app shows it: facts plus the mutable user state. */
+/** An asset as the app shows it: facts (with date and place overrides applied) plus user state. */
 export interface CatalogAsset extends AssetFacts {
   readonly id: AssetId;
   readonly favorite: boolean;
   readonly trashedAt: number | null;
+  readonly archived: boolean;
+  /** 0 = unrated, else 1–5. */
+  readonly rating: number;
+  readonly description: string;
+  /** Sorted. */
+  readonly tags: readonly string[];
+  readonly stack: string | null;
 }
 
 export const catalogMaps = (doc: Y.Doc) => ({
   meta: doc.getMap<unknown>(CatalogKey.meta),
+  facts: doc.getArray<Uint8Array>(CatalogKey.facts),
   assets: doc.getMap<AssetFacts>(CatalogKey.assets),
   favorite: doc.getMap<boolean>(CatalogKey.favorite),
   trashed: doc.getMap<number>(CatalogKey.trashed),
+  archived: doc.getMap<boolean>(CatalogKey.archived),
+  rating: doc.getMap<number>(CatalogKey.rating),
+  description: doc.getMap<string>(CatalogKey.description),
+  tags: doc.getMap<true>(CatalogKey.tags),
+  takenOverride: doc.getMap<TakenOverride>(CatalogKey.takenOverride),
+  placeOverride: doc.getMap<PlaceOverride>(CatalogKey.placeOverride),
+  stacks: doc.getMap<string>(CatalogKey.stacks),
 });
 
-/** Stamps the schema version on a new catalog; a catalog from a newer schema is refused. */
-export const initCatalog = (doc: Y.Doc): void => {
-  const { meta } = catalogMaps(doc);
+/**
+ * The hash → facts index of one doc, kept in step with the `facts` chunks and the v1 `assets`
+ * map by observers. Appends are applied incrementally; a chunk deletion (compaction) rebuilds.
+ * A malformed chunk from a peer is skipped and counted, never thrown out of an observer.
+ */
+export class FactsIndex {
+  readonly facts = new Map<AssetId, AssetFacts>();
+  /** Chunks that failed to decode (SPEC F4). */
+  badChunks = 0;
+  private readonly added = new WeakMap<Y.Transaction, Set<AssetId>>();
+
+  constructor(private readonly doc: Y.Doc) {
+    const { facts, assets } = catalogMaps(doc);
+    this.rebuild();
+    facts.observe((event) => {
+      const ids = this.touched(event.transaction);
+      if (event.changes.deleted.size > 0) {
+        const before = new Map(this.facts);
+        this.rebuild();
+        for (const [id, f] of before) if (this.facts.get(id) !== f) ids.add(id);
+        for (const id of this.facts.keys()) if (!before.has(id)) ids.add(id);
+        return;
+      }
+      for (const item of event.changes.added) for (const chunk of item.content.getContent() as Uint8Array[]) this.addChunk(chunk, ids);
+    });
+    assets.observe((event) => {
+      const ids = this.touched(event.transaction);
+      for (const key of event.keysChanged) {
+        const f = assets.get(key);
+        if (f) this.put(f, ids);
+      }
+    });
+  }
+
+  /** Ids whose facts appeared or changed in a transaction. */
+  addedIn(tr: Y.Transaction): ReadonlySet<AssetId> | undefined {
+    return this.added.get(tr);
+  }
+
+  private touched(tr: Y.Transaction): Set<AssetId> {
+    let ids = this.added.get(tr);
+    if (!ids) this.added.set(tr, (ids = new Set()));
+    return ids;
+  }
+
+  private rebuild(): void {
+    this.facts.clear();
+    const { facts, assets } = catalogMaps(this.doc);
+    this.badChunks = 0;
+    for (const chunk of facts) this.addChunk(chunk, null);
+    for (const f of assets.values()) this.put(f, null);
+  }
+
+  private addChunk(chunk: unknown, ids: Set<AssetId> | null): void {
+    if (!(chunk instanceof Uint8Array)) {
+      this.badChunks++;
+      return;
+    }
+    let list: AssetFacts[];
+    try {
+      list = readFactsChunk(chunk);
+    } catch (err) {
+      this.badChunks++;
+      console.warn('catalog: skipped a malformed facts chunk', err);
+      return;
+    }
+    for (const f of list) this.put(f, ids);
+  }
+
+  private put(f: AssetFacts, ids: Set<AssetId> | null): void {
+    const id = f.hash as string as AssetId;
+    const old = this.facts.get(id);
+    const keep = old ? preferFacts(old, f) : f;
+    if (keep === old) return;
+    this.facts.set(id, keep);
+    ids?.add(id);
+  }
+}
+
+const indexes = new WeakMap<Y.Doc, FactsIndex>();
+/** The doc's facts index, created (and the doc observed) on first use. */
+export const factsIndex = (doc: Y.Doc): FactsIndex => {
+  let index = indexes.get(doc);
+  if (!index) indexes.set(doc, (index = new FactsIndex(doc)));
+  return index;
+};
+
+/**
+ * Stamps the schema version and migrates forward (SPEC V1–V3): v1 `assets` entries move into
+ * one facts chunk. Idempotent, and safe when two devices migrate the same catalog concurrently.
+ * A catalog from a newer schema is refused. Returns the number of assets migrated.
+ */
+export const initCatalog = (doc: Y.Doc): number => {
+  const { meta, assets, facts } = catalogMaps(doc);
   const version = meta.get('schemaVersion');
   if (typeof version === 'number' && version > CATALOG_SCHEMA_VERSION) {
     throw new Error(`catalog schema ${version} is newer than this app's ${CATALOG_SCHEMA_VERSION}; update the app`);
   }
-  if (version !== CATALOG_SCHEMA_VERSION) meta.set('schemaVersion', CATALOG_SCHEMA_VERSION);
+  let migrated = 0;
+  doc.transact(() => {
+    if (assets.size > 0) {
+      const legacy = [...assets.values()].map((f) => ({ ...f }));
+      for (let i = 0; i < legacy.length; i += CHUNK_TARGET) facts.push([writeFactsChunk(legacy.slice(i, i + CHUNK_TARGET))]);
+      assets.clear();
+      migrated = legacy.length;
+    }
+    if (version !== CATALOG_SCHEMA_VERSION) meta.set('schemaVersion', CATALOG_SCHEMA_VERSION);
+  });
+  return migrated;
+};
+
+/** Assets per chunk written by compaction and bulk imports. */
+export const CHUNK_TARGET = 2048;
+
+/** Adds the assets whose hash is new as one chunk (SPEC F1, F2). Returns the ids added. */
+export const addAssets = (doc: Y.Doc, all: readonly AssetFacts[]): AssetId[] => {
+  const index = factsIndex(doc);
+  const seen = new Set<string>();
+  const fresh = all.filter((f) => !index.facts.has(f.hash as string as AssetId) && !seen.has(f.hash) && seen.add(f.hash));
+  if (fresh.length === 0) return [];
+  const { facts } = catalogMaps(doc);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < fresh.length; i += CHUNK_TARGET) chunks.push(writeFactsChunk(fresh.slice(i, i + CHUNK_TARGET)));
+  facts.push(chunks);
+  return fresh.map((f) => f.hash as string as AssetId);
 };
 
 /** Adds an asset unless one with the same hash exists. Returns false for a duplicate. */
-export const addAsset = (doc: Y.Doc, facts: AssetFacts): boolean => {
-  const { assets } = catalogMaps(doc);
-  if (assets.has(facts.hash)) return false;
-  assets.set(facts.hash, facts);
+export const addAsset = (doc: Y.Doc, facts: AssetFacts): boolean => addAssets(doc, [facts]).length === 1;
+
+/**
+ * Rewrites the facts chunks into full chunks of CHUNK_TARGET, dropping duplicates (SPEC F3),
+ * when more than `maxSmall` chunks are below half the target. Returns whether it compacted.
+ */
+export const compactFacts = (doc: Y.Doc, maxSmall = 64): boolean => {
+  const { facts } = catalogMaps(doc);
+  let small = 0;
+  for (const chunk of facts) if (chunk.length < CHUNK_TARGET * 40) small++;
+  const duplicates = factsCount(doc) > factsIndex(doc).facts.size;
+  if (small <= maxSmall && !duplicates) return false;
+  const all = [...factsIndex(doc).facts.values()].sort((a, b) => (a.takenAt < b.takenAt ? -1 : a.takenAt > b.takenAt ? 1 : a.hash < b.hash ? -1 : 1));
+  doc.transact(() => {
+    facts.delete(0, facts.length);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < all.length; i += CHUNK_TARGET) chunks.push(writeFactsChunk(all.slice(i, i + CHUNK_TARGET)));
+    facts.push(chunks);
+  });
   return true;
+};
+
+/** Facts records stored, duplicates included (a cheap header read per chunk). */
+const factsCount = (doc: Y.Doc): number => {
+  let n = 0;
+  for (const chunk of catalogMaps(doc).facts) {
+    if (!(chunk instanceof Uint8Array) || chunk.length < 2) continue;
+    // header: varUint(format=1) • varUint(count)
+    let v = 0;
+    let shift = 0;
+    for (let i = 1; i < Math.min(chunk.length, 6); i++) {
+      v |= (chunk[i]! & 0x7f) << shift;
+      shift += 7;
+      if (chunk[i]! < 0x80) break;
+    }
+    n += v;
+  }
+  return n;
 };
 
 export const setFavorite = (doc: Y.Doc, id: AssetId, favorite: boolean): void => {
@@ -95,20 +255,124 @@ export const restoreAsset = (doc: Y.Doc, id: AssetId): void => {
   catalogMaps(doc).trashed.delete(id);
 };
 
+export const setArchived = (doc: Y.Doc, id: AssetId, archived: boolean): void => {
+  const { archived: map } = catalogMaps(doc);
+  if (archived) map.set(id, true);
+  else map.delete(id);
+};
+
+export const setRating = (doc: Y.Doc, id: AssetId, rating: number): void => {
+  if (!Number.isInteger(rating) || rating < 0 || rating > 5) throw new RangeError('rating is 0–5');
+  const { rating: map } = catalogMaps(doc);
+  if (rating === 0) map.delete(id);
+  else map.set(id, rating);
+};
+
+export const setDescription = (doc: Y.Doc, id: AssetId, text: string): void => {
+  const { description } = catalogMaps(doc);
+  if (text === '') description.delete(id);
+  else description.set(id, text.slice(0, 4096));
+};
+
+export const tagKey = (id: AssetId, tag: string): string => `${id}/${tag}`;
+/** Tags are an add-wins set per asset (SPEC S3): a concurrent add survives a remove. */
+export const addTag = (doc: Y.Doc, id: AssetId, tag: string): void => {
+  if (tag === '' || tag.length > 256) throw new RangeError('a tag is 1–256 characters');
+  catalogMaps(doc).tags.set(tagKey(id, tag), true);
+};
+export const removeTag = (doc: Y.Doc, id: AssetId, tag: string): void => {
+  catalogMaps(doc).tags.delete(tagKey(id, tag));
+};
+
+export const setTakenOverride = (doc: Y.Doc, id: AssetId, value: TakenOverride | null): void => {
+  const { takenOverride } = catalogMaps(doc);
+  if (value === null) takenOverride.delete(id);
+  else takenOverride.set(id, { takenAt: value.takenAt, utcOffset: value.utcOffset });
+};
+
+export const setPlaceOverride = (doc: Y.Doc, id: AssetId, value: PlaceOverride | null): void => {
+  const { placeOverride } = catalogMaps(doc);
+  if (value === null) placeOverride.delete(id);
+  else placeOverride.set(id, { latitude: value.latitude, longitude: value.longitude });
+};
+
+/** Puts an asset in a stack (null takes it out); last writer wins per asset. */
+export const setStack = (doc: Y.Doc, id: AssetId, stack: string | null): void => {
+  const { stacks } = catalogMaps(doc);
+  if (stack === null) stacks.delete(id);
+  else stacks.set(id, stack);
+};
+
+/** Tags of every asset, read in one pass over the tag map. */
+const tagsByAsset = (doc: Y.Doc): Map<string, string[]> => {
+  const out = new Map<string, string[]>();
+  for (const key of catalogMaps(doc).tags.keys()) {
+    const cut = key.indexOf('/');
+    const id = key.slice(0, cut);
+    const list = out.get(id);
+    if (list) list.push(key.slice(cut + 1));
+    else out.set(id, [key.slice(cut + 1)]);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+};
+
+const tagsOf = (doc: Y.Doc, id: AssetId): string[] => {
+  const prefix = `${id}/`;
+  const out: string[] = [];
+  for (const key of catalogMaps(doc).tags.keys()) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
+  return out.sort();
+};
+
+const compose = (doc: Y.Doc, id: AssetId, facts: AssetFacts, tags: readonly string[]): CatalogAsset => {
+  const m = catalogMaps(doc);
+  const taken = m.takenOverride.get(id);
+  const place = m.placeOverride.get(id);
+  return {
+    ...facts,
+    ...(taken ? { takenAt: taken.takenAt, utcOffset: taken.utcOffset } : null),
+    ...(place ? { latitude: place.latitude, longitude: place.longitude } : null),
+    id,
+    favorite: m.favorite.get(id) === true,
+    trashedAt: m.trashed.get(id) ?? null,
+    archived: m.archived.get(id) === true,
+    rating: m.rating.get(id) ?? 0,
+    description: m.description.get(id) ?? '',
+    tags,
+    stack: m.stacks.get(id) ?? null,
+  };
+};
+
 export const getAsset = (doc: Y.Doc, id: AssetId): CatalogAsset | undefined => {
-  const { assets, favorite, trashed } = catalogMaps(doc);
-  const facts = assets.get(id);
-  if (!facts) return undefined;
-  return { ...facts, id, favorite: favorite.get(id) === true, trashedAt: trashed.get(id) ?? null };
+  const facts = factsIndex(doc).facts.get(id);
+  return facts && compose(doc, id, facts, catalogMaps(doc).tags.size === 0 ? [] : tagsOf(doc, id));
 };
 
 export const listAssets = (doc: Y.Doc): CatalogAsset[] => {
-  const { assets, favorite, trashed } = catalogMaps(doc);
+  const tags = tagsByAsset(doc);
   const out: CatalogAsset[] = [];
-  for (const [id, facts] of assets) {
-    out.push({ ...facts, id: id as AssetId, favorite: favorite.get(id) === true, trashedAt: trashed.get(id) ?? null });
-  }
+  for (const [id, facts] of factsIndex(doc).facts) out.push(compose(doc, id, facts, tags.get(id) ?? []));
   return out;
+};
+
+/**
+ * Calls back once per transaction with the asset ids whose facts or user state it touched
+ * (the timeline's incremental feed). Album and people changes are not asset changes.
+ */
+export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => {
+  const index = factsIndex(doc);
+  const maps = catalogMaps(doc);
+  const keyed = new Set<object>(ASSET_KEYED.map((k) => maps[k]));
+  const onAfter = (tr: Y.Transaction): void => {
+    const ids = new Set<AssetId>(index.addedIn(tr));
+    for (const [type, keys] of tr.changed) {
+      if (keyed.has(type)) for (const key of keys) if (key !== null) ids.add(key as AssetId);
+      if (type === maps.tags) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
+    }
+    if (ids.size > 0) onChange(ids);
+  };
+  doc.on('afterTransaction', onAfter);
+  return () => doc.off('afterTransaction', onAfter);
 };
 
 /** Newest first, by the time taken, then by hash so every device orders ties alike. */

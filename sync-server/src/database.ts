@@ -48,6 +48,8 @@ const MIGRATIONS: readonly string[] = [
     data BLOB NOT NULL
   );
   `,
+  // The snapshot covers the log through `through`, so compaction can run beside new appends.
+  `ALTER TABLE room_snapshots ADD COLUMN through INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const openDatabase = (dataDir: string): SqliteDatabase => {

@@ -3,10 +3,12 @@
  * `detectAllFaces(img).withFaceLandmarks().withFaceDescriptors()`: detect, crop each face,
  * 68 landmarks, crop the eye-and-mouth aligned square, 128-d descriptor. The graphs are run through an
  * injected `RunGraph`, so this core knows nothing of onnxruntime (browser worker or Node alike).
+ * Options add what face-api lacks: a minimum face size, and upright (similarity) alignment.
  *
  *   const run: RunGraph = (task, inputs, size) => runOnnx(sessions[task], inputs, size);
  *   const faces = await analyzeFaces(image, run); // [{ detection, landmarks, alignedBox, descriptor }]
  */
+import { faceSimilarity, warpToNetworkInput } from './align.js';
 import type { FaceTask } from './pack-manifest.js';
 import { alignedFaceBox, descriptorCropBox, detectionsFromNetwork, landmarksFromNetwork, landmarksInImage, pixelCropBox, type DetectionOptions, type FaceDetection, type RelativeBox } from './postprocess.js';
 import { cropImage, toNetworkInput, type PixelBox, type RgbImage } from './preprocess.js';
@@ -25,6 +27,17 @@ export type AnalyzedFace = {
   readonly descriptor: Float32Array;
 };
 
+/** How the recognition input is cut: face-api's axis-aligned crop, or rotated upright (align.ts). */
+export const FaceAlignment = { faceApi: 'face-api', similarity: 'similarity' } as const;
+export type FaceAlignment = (typeof FaceAlignment)[keyof typeof FaceAlignment];
+
+export type FaceOptions = DetectionOptions & {
+  /** Drop faces whose detected box is narrower or shorter than this many image pixels (default 0). */
+  readonly minFaceSize?: number;
+  /** Default `face-api` (bit-faithful to face-api); `similarity` levels the eyes first. */
+  readonly alignment?: FaceAlignment;
+};
+
 const SIZES = { detection: 512, landmarks: 112, recognition: 150 } as const;
 
 const output = (outputs: Readonly<Record<string, Float32Array>>, name: string): Float32Array => {
@@ -33,12 +46,13 @@ const output = (outputs: Readonly<Record<string, Float32Array>>, name: string): 
   return data;
 };
 
-export const analyzeFaces = async (image: RgbImage, run: RunGraph, options: DetectionOptions = {}): Promise<AnalyzedFace[]> => {
+export const analyzeFaces = async (image: RgbImage, run: RunGraph, options: FaceOptions = {}): Promise<AnalyzedFace[]> => {
   const { width, height } = image;
+  const { minFaceSize = 0, alignment = FaceAlignment.faceApi } = options;
   const detected = await run('detection', [toNetworkInput(image, SIZES.detection, false)], SIZES.detection);
   const detections = detectionsFromNetwork(output(detected, 'boxes'), output(detected, 'scores'), width, height, options, SIZES.detection)
     .map((detection) => ({ detection, crop: pixelCropBox(detection.box, width, height) }))
-    .filter(({ crop }) => crop.width > 0 && crop.height > 0);
+    .filter(({ crop }) => crop.width > 0 && crop.height > 0 && Math.min(crop.width, crop.height) >= minFaceSize);
   if (detections.length === 0) return [];
 
   const marked = output(await run('landmarks', detections.map(({ crop }) => toNetworkInput(cropImage(image, crop), SIZES.landmarks, true)), SIZES.landmarks), 'landmarks');
@@ -50,7 +64,11 @@ export const analyzeFaces = async (image: RgbImage, run: RunGraph, options: Dete
 
   const faces = aligned.filter(({ crop }) => crop.width > 0 && crop.height > 0);
   if (faces.length === 0) return [];
-  const described = output(await run('recognition', faces.map(({ crop }) => toNetworkInput(cropImage(image, crop), SIZES.recognition, true)), SIZES.recognition), 'descriptor');
+  const recognitionInput = ({ crop, pixels }: (typeof faces)[number]): Float32Array =>
+    alignment === FaceAlignment.similarity
+      ? warpToNetworkInput(image, faceSimilarity(pixels, SIZES.recognition), SIZES.recognition)
+      : toNetworkInput(cropImage(image, crop), SIZES.recognition, true);
+  const described = output(await run('recognition', faces.map(recognitionInput), SIZES.recognition), 'descriptor');
   return faces.map(({ detection, pixels, alignedBox, crop }, i) => ({
     detection,
     descriptorBox: crop,

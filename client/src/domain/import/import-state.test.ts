@@ -19,6 +19,11 @@ describe('import summary', () => {
     expect(summarize([item(ImportItemState.done, 1)]).finished).toBe(true);
   });
 
+  it('counts files still being read in the batch total from the start', () => {
+    const s = summarize([item(ImportItemState.done, 100), item(ImportItemState.hashing, 400, 10), item(ImportItemState.hashing, 500)]);
+    expect(s).toMatchObject({ total: 3, toUpload: 3, uploaded: 1, bytesTotal: 1000, bytesSent: 100, hashing: 2, finished: false });
+  });
+
   it('formats', () => {
     expect(formatBytes(45 * 1024 * 1024)).toBe('45 MB');
     expect(formatBytes(1536)).toBe('1.5 KB');

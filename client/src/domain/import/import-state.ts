@@ -35,7 +35,10 @@ export interface ImportItem {
 
 export interface ImportSummary {
   readonly total: number;
-  /** Files that need an upload (new to the library), and how many of them are done. */
+  /**
+   * Files that need an upload, and how many of them are done. Files still being read count as
+   * needing one (most do), so the batch total is right from the first moment.
+   */
   readonly toUpload: number;
   readonly uploaded: number;
   readonly bytesTotal: number;
@@ -48,7 +51,7 @@ export interface ImportSummary {
   readonly finished: boolean;
 }
 
-const UPLOADING: ReadonlySet<ImportItemState> = new Set([ImportItemState.queued, ImportItemState.uploading, ImportItemState.done, ImportItemState.failed]);
+const UPLOADING: ReadonlySet<ImportItemState> = new Set([ImportItemState.hashing, ImportItemState.queued, ImportItemState.uploading, ImportItemState.done]);
 
 export const summarize = (items: readonly ImportItem[]): ImportSummary => {
   let toUpload = 0, uploaded = 0, bytesTotal = 0, bytesSent = 0, hashing = 0, duplicates = 0, skipped = 0, failed = 0;
@@ -57,7 +60,7 @@ export const summarize = (items: readonly ImportItem[]): ImportSummary => {
     if (item.state === ImportItemState.duplicate) duplicates++;
     if (item.state === ImportItemState.skipped) skipped++;
     if (item.state === ImportItemState.failed) failed++;
-    if (!UPLOADING.has(item.state) || item.state === ImportItemState.failed) continue;
+    if (!UPLOADING.has(item.state)) continue;
     toUpload++;
     bytesTotal += item.size;
     if (item.state === ImportItemState.done) {
