@@ -14,8 +14,10 @@ import type { BlobStoreConfig } from './config.js';
 import { createBlobStore, type BlobStore } from './index.js';
 import { serveRoutes } from './test-http.js';
 
-export const ASSETS = '/work/shared/data/immich-test-assets';
-export const EXIFTOOL_IMAGES = '/work/shared/data/exiftool-images';
+/** ../shared/data beside the repository (CI clones the repository next to it). */
+const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+export const ASSETS = join(DATA, 'immich-test-assets');
+export const EXIFTOOL_IMAGES = join(DATA, 'exiftool-images');
 
 export type TestUser = 'alice' | 'bob';
 const tokens: Record<TestUser, string> = { alice: 'token-alice', bob: 'token-bob' };
