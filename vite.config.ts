@@ -38,6 +38,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'soak',
+          root: '.',
+          include: ['protocol/src/catalog.sim.test.ts', 'sync-server/src/crash.test.ts', 'sync-server/src/relay.fuzz.test.ts', 'sync-server/src/room-bus.test.ts'],
+          environment: 'node',
+          env: { CATALOG_SIM_SEEDS: '100000', CATALOG_SIM_FIRST: '1000001', SHOEBOX_SOAK: '1' },
+          testTimeout: 4 * 3600_000,
+        },
+      },
     ],
   },
 });

@@ -36,6 +36,9 @@ const PACKAGES = {
   ffmpeg: 'ffmpeg',
   ffprobe: 'ffmpeg',
   exiftool: 'libimage-exiftool-perl',
+  // The relay's scale-out tests start their own servers; the binaries live in /usr/lib/postgresql/*/bin.
+  'redis-server': 'redis-server',
+  pg_ctlcluster: 'postgresql',
 };
 
 const which = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

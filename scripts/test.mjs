@@ -7,7 +7,7 @@ import { ensureClientBuild, ensureNodeModules, ensureSystemTools, root } from '.
 
 const started = Date.now();
 ensureNodeModules();
-ensureSystemTools(['chromium', 'ffmpeg', 'ffprobe', 'exiftool']);
+ensureSystemTools(['chromium', 'ffmpeg', 'ffprobe', 'exiftool', 'redis-server', 'pg_ctlcluster']);
 
 const reports = join(root, '.e2e', 'reports');
 rmSync(reports, { recursive: true, force: true });

@@ -40,6 +40,39 @@ const migrations: readonly string[] = [
      PRIMARY KEY (hash, kind)
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX jobs_ready ON jobs(status, run_after);`,
+  // ExifTool metadata per blob, XMP sidecars, and tus uploads in progress (for quotas).
+  `CREATE TABLE blob_metadata (
+     hash TEXT PRIMARY KEY REFERENCES blobs(hash) ON DELETE CASCADE,
+     json TEXT NOT NULL,
+     extracted_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE blob_sidecars (
+     hash TEXT PRIMARY KEY REFERENCES blobs(hash) ON DELETE CASCADE,
+     xmp BLOB NOT NULL,
+     updated_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE uploads (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     length INTEGER NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX uploads_user ON uploads(user_id);`,
+  // Each video's transcode decision under the policy in force when it was made.
+  `CREATE TABLE video_plans (
+     hash TEXT PRIMARY KEY REFERENCES blobs(hash) ON DELETE CASCADE,
+     policy TEXT NOT NULL,
+     transcode INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     probe TEXT NOT NULL
+   ) STRICT;`,
+  // Admin controls: re-run a job even if its output exists; pause a queue (a job kind).
+  `ALTER TABLE jobs ADD COLUMN force INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE queue_state (
+     kind TEXT PRIMARY KEY,
+     paused INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 export const openBlobDb = (file: string): BlobDb => {

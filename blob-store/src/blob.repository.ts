@@ -27,6 +27,8 @@ export interface BlobRepository {
   grant(hash: BlobHash, user: UserId, via: GrantVia): void;
   revoke(hash: BlobHash, user: UserId, via: GrantVia): void;
   canRead(user: UserId, hash: BlobHash): boolean;
+  /** True when the user uploaded the blob (an 'owner' grant). */
+  isOwner(user: UserId, hash: BlobHash): boolean;
   /** The given hashes that are stored and readable by the user, in input order. */
   readable(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
 }
@@ -37,6 +39,7 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const setInfo = db.prepare('UPDATE blobs SET width = ?, height = ?, thumbhash = ? WHERE hash = ?');
   const grant = db.prepare('INSERT OR IGNORE INTO blob_grants (hash, user_id, via, created_at) VALUES (?, ?, ?, ?)');
   const revoke = db.prepare('DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = ?');
+  const isOwner = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? AND via = 'owner'`);
   const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
   const readableBatch = db.prepare<[string, string], { hash: string }>(
     'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
@@ -52,6 +55,7 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
     grant: (hash, user, via) => void grant.run(hash, user, via, Date.now()),
     revoke: (hash, user, via) => void revoke.run(hash, user, via),
     canRead: (user, hash) => canRead.get(user, hash) !== undefined,
+    isOwner: (user, hash) => isOwner.get(user, hash) !== undefined,
     readable: (user, hashes) => {
       const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));
       return hashes.filter((h) => found.has(h));

@@ -3,7 +3,7 @@
  * uWS adapter, or test-http.ts in tests). Every route authenticates; errors are JSON.
  *
  *   const routes = createBlobRoutes({ service, authenticate, config })
- *   // PUT/GET/HEAD /api/blobs/:hash, GET …/:hash/thumbnail|preview|info, POST /api/blobs/exists
+ *   // PUT/GET/HEAD /api/blobs/:hash, GET …/:hash/thumbnail|preview|video|info|metadata, PUT …/:hash/sidecar, POST /api/blobs/exists
  */
 import {
   HttpError,
@@ -20,7 +20,7 @@ import {
   type HttpRoute,
   type UserId,
 } from '../../protocol/src/index.js';
-import type { BlobService, StoredFile } from './blob.service.js';
+import { MAX_SIDECAR_BYTES, type BlobService, type StoredFile } from './blob.service.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
 import { BlobError, BlobErrorCode, statusOf } from './errors.js';
@@ -108,6 +108,13 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
     const stored = await service.derivative(user, hash, kind);
     return serveFile(req, stored, `"${hash}-${kind}-${derivativeFormats[kind].paramsVersion}"`, DERIVATIVE_CACHE);
   };
+  const video: Handler = async (req, user, params) => {
+    const hash = hashParam(params);
+    const stored = await service.video(user, hash);
+    return stored.transcoded
+      ? serveFile(req, stored, `"${hash}-video-${derivativeFormats.video.paramsVersion}"`, DERIVATIVE_CACHE)
+      : serveFile(req, stored, `"${hash}"`, ORIGINAL_CACHE);
+  };
   // ~67 bytes per quoted hash in the JSON array, plus slack.
   const existsBodyLimit = config.maxExistsHashes * 70 + 1024;
 
@@ -135,5 +142,11 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
     route('GET', '/api/blobs/:hash/preview', 0, derivative('preview')),
     route('HEAD', '/api/blobs/:hash/preview', 0, derivative('preview')),
     route('GET', '/api/blobs/:hash/info', 0, async (_req, user, params) => json(200, await service.info(user, hashParam(params)))),
+    route('GET', '/api/blobs/:hash/video', 0, video),
+    route('HEAD', '/api/blobs/:hash/video', 0, video),
+    route('GET', '/api/blobs/:hash/metadata', 0, async (_req, user, params) => json(200, await service.metadata(user, hashParam(params)))),
+    route('PUT', '/api/blobs/:hash/sidecar', MAX_SIDECAR_BYTES, async (req, user, params) =>
+      json(200, await service.putSidecar(user, hashParam(params), req.body())),
+    ),
   ];
 };

@@ -6,6 +6,8 @@
  *   const thumb = await blobs.derivative(user, hash, 'thumbnail')            // { file, mime, size }
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rm, writeFile } from 'node:fs/promises';
 import type { BlobHash, PutBlobResponse, UserId } from '../../protocol/src/index.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobRecord, BlobRepository } from './blob.repository.js';
@@ -15,9 +17,14 @@ import type { DerivativeService } from './derivative.service.js';
 import type { DerivativeWorker } from './derivative.worker.js';
 import { BlobError, BlobErrorCode } from './errors.js';
 import { DerivativeKind, JobStatus, derivativeKinds, type JobRepository } from './job.repository.js';
-import { isAcceptedMime } from './media-types.js';
+import type { ExifTool } from './exiftool.repository.js';
+import type { MediaMetadata } from './media-metadata.js';
+import { DecoderKind, decoderFor, isAcceptedMime } from './media-types.js';
+import type { MetadataRepository } from './metadata.repository.js';
 import { SNIFF_PREFIX_BYTES, sniffBytes, sniffFile } from './sniff.repository.js';
 import type { TempFiles } from './temp-file.repository.js';
+import type { UploadRepository } from './upload.repository.js';
+import type { VideoPlanRepository } from './video-plan.repository.js';
 
 export interface BlobServiceDeps {
   readonly backend: BlobBackend;
@@ -26,8 +33,19 @@ export interface BlobServiceDeps {
   readonly temps: TempFiles;
   readonly derivatives: DerivativeService;
   readonly worker: DerivativeWorker;
-  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes'>;
+  readonly exiftool: ExifTool;
+  readonly metadata: MetadataRepository;
+  readonly uploads: UploadRepository;
+  readonly plans: VideoPlanRepository;
+  /** How long `video()` waits for a transcode before answering notReady. */
+  readonly videoWaitMs?: number;
+  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes'>;
 }
+
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/** Largest XMP sidecar accepted. */
+export const MAX_SIDECAR_BYTES = 1024 * 1024;
 
 export interface StoredFile {
   readonly file: string;
@@ -47,10 +65,26 @@ export interface BlobInfo {
 
 export interface BlobService {
   put(user: UserId, hash: BlobHash, body: AsyncIterable<Uint8Array>, options?: { contentLength?: number; signal?: AbortSignal }): Promise<PutBlobResponse>;
+  /**
+   * Takes a complete file (a finished resumable upload, on the blobs filesystem) into the store
+   * after verifying its SHA-256 and type; the file is moved or deleted either way.
+   */
+  adopt(user: UserId, hash: BlobHash, file: string): Promise<PutBlobResponse>;
+  /** Throws tooLarge when `bytes` more would put the user over their quota. */
+  checkQuota(user: UserId, bytes: number, exceptUploadId?: string): void;
   exists(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
   original(user: UserId, hash: BlobHash): Promise<StoredFile>;
   derivative(user: UserId, hash: BlobHash, kind: FileDerivativeKind): Promise<StoredFile>;
   info(user: UserId, hash: BlobHash): Promise<BlobInfo>;
+  /**
+   * The playable MP4 of a video: its transcode, or the original where the policy needs none.
+   * Waits briefly for an unfinished job, then answers notReady while it keeps running.
+   */
+  video(user: UserId, hash: BlobHash): Promise<StoredFile & { readonly transcoded: boolean }>;
+  /** ExifTool metadata of the blob (merged with its sidecar), extracted on demand if its job has not run. */
+  metadata(user: UserId, hash: BlobHash): Promise<MediaMetadata>;
+  /** Attaches an XMP sidecar (owner only) and re-extracts the metadata with it. */
+  putSidecar(user: UserId, hash: BlobHash, body: AsyncIterable<Uint8Array>): Promise<MediaMetadata>;
 }
 
 const notMedia = (mime: string | undefined): BlobError =>
@@ -60,7 +94,25 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, jobs, temps, derivatives, worker, config } = deps;
+  const { backend, blobs, jobs, temps, derivatives, worker, exiftool, metadata, uploads, plans, config } = deps;
+
+  const checkQuota = (user: UserId, bytes: number, exceptUploadId?: string): void => {
+    const used = uploads.usage(user, exceptUploadId);
+    if (used + bytes > config.userQuotaBytes) {
+      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${Math.max(0, config.userQuotaBytes - used)} of the ${config.userQuotaBytes}-byte quota are left`);
+    }
+  };
+
+  /** Records a verified, stored blob for the user and queues its derivatives. */
+  const admit = async (user: UserId, hash: BlobHash, file: string, size: number, mime: string): Promise<PutBlobResponse> => {
+    const { created } = await backend.putFile(hash, file);
+    blobs.record({ hash, mime, size });
+    blobs.grant(hash, user, 'owner');
+    for (const kind of derivativeKinds) jobs.enqueue(hash, kind);
+    worker.wake();
+    const stored = blobs.get(hash) ?? { size, mime };
+    return { hash, size: stored.size, mime: stored.mime, created };
+  };
 
   /** Readable record, or notFound: a blob the user may not read is indistinguishable from none. */
   const readable = (user: UserId, hash: BlobHash): BlobRecord => {
@@ -89,6 +141,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       if (known && blobs.canRead(user, hash) && (await backend.exists(hash))) {
         return { hash, size: known.size, mime: known.mime, created: false };
       }
+      if (contentLength !== undefined) checkQuota(user, contentLength);
       // Everyone else streams the bytes: a hash alone never proves possession of the content.
       const temp = await temps.create('upload');
       try {
@@ -96,11 +149,25 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         const head: Uint8Array[] = [];
         let size = 0;
         let sniffed = false;
+        // Writes go out in ~1 MiB batches, one in flight while the next batch is read and hashed.
+        let batch: Uint8Array[] = [];
+        let batched = 0;
+        let writing: Promise<void> = Promise.resolve();
+        const flush = async (): Promise<void> => {
+          await writing;
+          const data = batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch);
+          batch = [];
+          batched = 0;
+          writing = temp.write(data);
+          writing.catch(() => undefined); // observed by the next flush or the final await
+        };
         for await (const chunk of body) {
           size += chunk.byteLength;
           if (size > config.maxBlobBytes) throw new BlobError(BlobErrorCode.tooLarge, `blob exceeds the ${config.maxBlobBytes}-byte limit`);
           hasher.update(chunk);
-          await temp.write(chunk);
+          batch.push(chunk);
+          batched += chunk.byteLength;
+          if (batched >= WRITE_BATCH_BYTES) await flush();
           if (!sniffed) {
             head.push(chunk);
             if (size >= SNIFF_PREFIX_BYTES) {
@@ -112,24 +179,48 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
             }
           }
         }
+        if (batched > 0) await flush();
+        await writing;
         if (signal?.aborted) throw new BlobError(BlobErrorCode.aborted, 'upload aborted');
         if (size === 0) throw new BlobError(BlobErrorCode.unsupportedMediaType, 'an empty file is not a photo or video');
         const actual = hasher.digest('hex');
         if (actual !== hash) throw new BlobError(BlobErrorCode.hashMismatch, `body hashes to ${actual}, not ${hash}`);
         const mime = await sniffFile(temp.path);
         if (!isAcceptedMime(mime)) throw notMedia(mime);
+        if (contentLength === undefined) checkQuota(user, size);
         await temp.commit();
-        const { created } = await backend.putFile(hash, temp.path);
-        blobs.record({ hash, mime, size });
-        blobs.grant(hash, user, 'owner');
-        for (const kind of derivativeKinds) jobs.enqueue(hash, kind);
-        worker.wake();
-        const stored = blobs.get(hash) ?? { size, mime };
-        return { hash, size: stored.size, mime: stored.mime, created };
+        return await admit(user, hash, temp.path, size, mime);
       } finally {
         await temp.discard();
       }
     },
+
+    async adopt(user, hash, file) {
+      try {
+        const hasher = createHash('sha256');
+        let size = 0;
+        for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+          hasher.update(chunk as Buffer);
+          size += (chunk as Buffer).byteLength;
+        }
+        if (size === 0) throw new BlobError(BlobErrorCode.unsupportedMediaType, 'an empty file is not a photo or video');
+        const actual = hasher.digest('hex');
+        if (actual !== hash) throw new BlobError(BlobErrorCode.hashMismatch, `upload hashes to ${actual}, not ${hash}`);
+        const mime = await sniffFile(file);
+        if (!isAcceptedMime(mime)) throw notMedia(mime);
+        const handle = await open(file, 'r+');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        return await admit(user, hash, file, size, mime);
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+
+    checkQuota,
 
     exists(user, hashes) {
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);
@@ -149,6 +240,55 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       const size = await derivatives.files.size(hash, kind);
       if (size === undefined) throw new BlobError(BlobErrorCode.notReady, `${kind} is not ready; retry later`);
       return { file: derivatives.files.pathOf(hash, kind), size, mime: derivativeFormats[kind].mime };
+    },
+
+    async video(user, hash) {
+      const record = readable(user, hash);
+      if (decoderFor(record.mime) !== DecoderKind.video) throw new BlobError(BlobErrorCode.unsupportedMediaType, `${record.mime} is not a video`);
+      if (!(await derivatives.isDone(hash, DerivativeKind.video))) {
+        const job = worker.ensure(hash, DerivativeKind.video, { rerun: true });
+        let timer: number | NodeJS.Timeout | undefined;
+        const waited = await Promise.race([job, new Promise<undefined>((r) => (timer = setTimeout(r, deps.videoWaitMs ?? 2000)))]);
+        clearTimeout(timer);
+        if (waited?.status === JobStatus.failed) throw new BlobError(BlobErrorCode.undecodable, `cannot make a playable video: ${waited.error ?? 'unknown error'}`);
+        if (!(await derivatives.isDone(hash, DerivativeKind.video))) throw new BlobError(BlobErrorCode.notReady, 'the video is being transcoded; retry later');
+      }
+      const plan = plans.get(hash);
+      const size = plan?.transcode ? await derivatives.files.size(hash, 'video') : undefined;
+      if (plan?.transcode && size !== undefined) return { file: derivatives.files.pathOf(hash, 'video'), size, mime: 'video/mp4', transcoded: true };
+      return { ...(await this.original(user, hash)), transcoded: false };
+    },
+
+    async metadata(user, hash) {
+      readable(user, hash);
+      await ensureDerivative(hash, DerivativeKind.metadata);
+      const meta = metadata.get(hash);
+      if (!meta) throw new BlobError(BlobErrorCode.notReady, 'metadata is not ready; retry later');
+      return meta;
+    },
+
+    async putSidecar(user, hash, body) {
+      readable(user, hash);
+      if (!blobs.isOwner(user, hash)) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > MAX_SIDECAR_BYTES) throw new BlobError(BlobErrorCode.tooLarge, `a sidecar may be at most ${MAX_SIDECAR_BYTES} bytes`);
+        chunks.push(chunk);
+      }
+      const xmp = Buffer.concat(chunks);
+      const file = temps.path('sidecar-check', '.xmp');
+      try {
+        await writeFile(file, xmp);
+        const tags = await exiftool.read(file).catch(() => ({}) as Record<string, unknown>);
+        if (tags.FileType !== 'XMP') throw new BlobError(BlobErrorCode.unsupportedMediaType, 'a sidecar must be an XMP packet');
+      } finally {
+        await temps.remove(file);
+      }
+      metadata.setSidecar(hash, xmp);
+      await ensureDerivative(hash, DerivativeKind.metadata);
+      return metadata.get(hash) as MediaMetadata;
     },
 
     async info(user, hash) {

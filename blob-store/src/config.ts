@@ -5,6 +5,9 @@
  *   const config = parseBlobStoreConfig({ maxBlobBytes: 1024 ** 3 })
  *   const fromEnv = parseBlobStoreConfig(blobStoreConfigFromEnv(process.env))
  */
+import { transcodePolicies, type TranscodePolicy } from './transcode-policy.js';
+
+const X264_PRESETS: readonly string[] = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'];
 
 export interface BlobStoreConfig {
   /** Largest accepted upload in bytes. Default 8 GiB (a long 4K video). */
@@ -31,6 +34,22 @@ export interface BlobStoreConfig {
   readonly exiftoolPath: string;
   /** Kill an external tool or wasm decode after this long. Default 120,000 ms. */
   readonly toolTimeoutMs: number;
+  /** Bytes each user may own (uploaded originals plus unfinished resumable uploads). Default unlimited. */
+  readonly userQuotaBytes: number;
+  /** Immich's transcode policy: required (default), optimal, bitrate, all, disabled. */
+  readonly transcodePolicy: TranscodePolicy;
+  /** Transcode short side in px. Default 720. */
+  readonly transcodeShortSide: number;
+  /** x264 constant rate factor. Default 23. */
+  readonly transcodeCrf: number;
+  /** x264 preset. Default ultrafast (Immich's default). */
+  readonly transcodePreset: string;
+  /** Bitrate policy threshold in kb/s; 0 = none. Default 0. */
+  readonly transcodeMaxBitrateKbps: number;
+  /** Kill a transcode after this long. Default 6 h. */
+  readonly transcodeTimeoutMs: number;
+  /** An unfinished tus upload is deleted this long after it was created. Default 7 days. */
+  readonly uploadExpiryMs: number;
 }
 
 export const defaultBlobStoreConfig: BlobStoreConfig = {
@@ -47,6 +66,14 @@ export const defaultBlobStoreConfig: BlobStoreConfig = {
   ffprobePath: '/usr/bin/ffprobe',
   exiftoolPath: '/usr/bin/exiftool',
   toolTimeoutMs: 120_000,
+  userQuotaBytes: Number.MAX_SAFE_INTEGER,
+  transcodePolicy: 'required',
+  transcodeShortSide: 720,
+  transcodeCrf: 23,
+  transcodePreset: 'ultrafast',
+  transcodeMaxBitrateKbps: 0,
+  transcodeTimeoutMs: 6 * 3_600_000,
+  uploadExpiryMs: 7 * 86_400_000,
 };
 
 const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, number]>> = {
@@ -60,6 +87,12 @@ const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, num
   quality: [1, 100],
   maxExistsHashes: [1, 1_000_000],
   toolTimeoutMs: [100, 3_600_000],
+  userQuotaBytes: [0, Number.MAX_SAFE_INTEGER],
+  transcodeShortSide: [144, 4320],
+  transcodeCrf: [0, 51],
+  transcodeMaxBitrateKbps: [0, 1_000_000],
+  transcodeTimeoutMs: [1000, 48 * 3_600_000],
+  uploadExpiryMs: [60_000, 365 * 86_400_000],
 };
 
 /** Fills defaults and validates; throws a TypeError naming the first bad field. */
@@ -71,6 +104,10 @@ export const parseBlobStoreConfig = (partial: Partial<BlobStoreConfig> = {}): Bl
       throw new TypeError(`blob-store config ${key} must be an integer in [${range[0]}, ${range[1]}], got ${JSON.stringify(value)}`);
     }
   }
+  if (!transcodePolicies.includes(config.transcodePolicy)) {
+    throw new TypeError(`blob-store config transcodePolicy must be one of ${transcodePolicies.join(', ')}, got ${JSON.stringify(config.transcodePolicy)}`);
+  }
+  if (!X264_PRESETS.includes(config.transcodePreset)) throw new TypeError(`blob-store config transcodePreset must be one of ${X264_PRESETS.join(', ')}`);
   for (const key of ['ffmpegPath', 'ffprobePath', 'exiftoolPath'] as const) {
     if (typeof config[key] !== 'string' || config[key].length === 0) throw new TypeError(`blob-store config ${key} must be a non-empty path`);
   }
@@ -81,6 +118,8 @@ const envNames: Partial<Record<keyof BlobStoreConfig, string>> = {
   maxBlobBytes: 'SHOEBOX_BLOB_MAX_BYTES',
   workerConcurrency: 'SHOEBOX_BLOB_WORKER_CONCURRENCY',
   maxInputPixels: 'SHOEBOX_BLOB_MAX_INPUT_PIXELS',
+  userQuotaBytes: 'SHOEBOX_BLOB_USER_QUOTA_BYTES',
+  transcodePolicy: 'SHOEBOX_TRANSCODE_POLICY',
   ffmpegPath: 'SHOEBOX_FFMPEG',
   ffprobePath: 'SHOEBOX_FFPROBE',
   exiftoolPath: 'SHOEBOX_EXIFTOOL',
@@ -92,7 +131,7 @@ export const blobStoreConfigFromEnv = (env: Readonly<Record<string, string | und
   for (const [key, name] of Object.entries(envNames)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    out[key] = key.endsWith('Path') ? raw : Number(raw);
+    out[key] = key.endsWith('Path') || key === 'transcodePolicy' ? raw : Number(raw);
   }
   return out as Partial<BlobStoreConfig>;
 };

@@ -11,12 +11,13 @@ import { dirname, join } from 'node:path';
 import type { BlobHash } from '../../protocol/src/index.js';
 import { fsyncDir, shardedPath } from './fs-blob.backend.js';
 
-export type FileDerivativeKind = 'thumbnail' | 'preview';
+export type FileDerivativeKind = 'thumbnail' | 'preview' | 'video';
 
 /** Bump a kind's version when its rendering parameters change: old files are simply not found. */
 export const derivativeFormats = {
   thumbnail: { ext: 'webp', mime: 'image/webp', paramsVersion: 1 },
   preview: { ext: 'jpg', mime: 'image/jpeg', paramsVersion: 1 },
+  video: { ext: 'mp4', mime: 'video/mp4', paramsVersion: 1 },
 } as const satisfies Record<FileDerivativeKind, { ext: string; mime: string; paramsVersion: number }>;
 
 export interface DerivativeRepository {
@@ -25,6 +26,8 @@ export interface DerivativeRepository {
   /** Size in bytes, or undefined when not made yet. */
   size(hash: BlobHash, kind: FileDerivativeKind): Promise<number | undefined>;
   write(hash: BlobHash, kind: FileDerivativeKind, bytes: Uint8Array): Promise<void>;
+  /** Fsyncs a finished file a tool wrote on the same filesystem and renames it into place. */
+  moveIn(hash: BlobHash, kind: FileDerivativeKind, file: string): Promise<void>;
 }
 
 /** `tmpDir` must be on the same filesystem (it is swept at start, so a crash leaves nothing). */
@@ -45,6 +48,18 @@ export const createDerivativeRepository = async (root: string, tmpDir: string): 
     pathOf,
     size,
     exists: async (hash, kind) => (await size(hash, kind)) !== undefined,
+    async moveIn(hash, kind, file) {
+      const target = pathOf(hash, kind);
+      await mkdir(dirname(target), { recursive: true });
+      const handle = await open(file, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(file, target);
+      await fsyncDir(dirname(target));
+    },
     async write(hash, kind, bytes) {
       const target = pathOf(hash, kind);
       await mkdir(dirname(target), { recursive: true });

@@ -5,18 +5,24 @@
  *   const result = await derivatives.run(hash, DerivativeKind.thumbnail) // success | failed | skipped
  *   const file = derivatives.files.pathOf(hash, 'thumbnail')
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { BlobHash } from '../../protocol/src/index.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
 import type { DerivativeRepository } from './derivative.repository.js';
+import type { ExifTool } from './exiftool.repository.js';
 import { UndecodableError, type ImageRepository, type ImageSource } from './image.repository.js';
 import { DerivativeKind, JobStatus, type JobResult } from './job.repository.js';
+import { extractMetadata } from './media-metadata.js';
 import type { MediaTools } from './media-tools.repository.js';
+import type { MetadataRepository } from './metadata.repository.js';
 import { DecoderKind, decoderFor } from './media-types.js';
 import type { TempFiles } from './temp-file.repository.js';
+import { planTranscode } from './transcode-policy.js';
+import type { VideoPlanRepository } from './video-plan.repository.js';
+import type { VideoTools } from './video.repository.js';
 import type { WasmDecoder } from './wasm-decode.repository.js';
 
 export interface DerivativeServiceDeps {
@@ -27,11 +33,19 @@ export interface DerivativeServiceDeps {
   readonly tools: MediaTools;
   readonly wasm: WasmDecoder;
   readonly temps: TempFiles;
-  readonly config: Pick<BlobStoreConfig, 'thumbnailSize' | 'previewSize' | 'quality'>;
+  readonly exiftool: ExifTool;
+  readonly metadata: MetadataRepository;
+  readonly video: VideoTools;
+  readonly plans: VideoPlanRepository;
+  readonly config: Pick<
+    BlobStoreConfig,
+    'thumbnailSize' | 'previewSize' | 'quality' | 'transcodePolicy' | 'transcodeShortSide' | 'transcodeCrf' | 'transcodePreset' | 'transcodeMaxBitrateKbps'
+  >;
 }
 
 export interface DerivativeService {
-  run(hash: BlobHash, kind: DerivativeKind): Promise<JobResult>;
+  /** `force` regenerates an output that exists ("re-run all"). */
+  run(hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean }): Promise<JobResult>;
   /** Whether the output of a kind exists (file on disk, or thumbhash on the blob row). */
   isDone(hash: BlobHash, kind: DerivativeKind): Promise<boolean>;
   readonly files: DerivativeRepository;
@@ -41,7 +55,7 @@ export interface DerivativeService {
 const SOURCE_CACHE_ENTRIES = 2;
 
 export const createDerivativeService = (deps: DerivativeServiceDeps): DerivativeService => {
-  const { blobs, backend, files, images, tools, wasm, temps, config } = deps;
+  const { blobs, backend, files, images, tools, wasm, temps, exiftool, metadata, video, plans, config } = deps;
   const cache = new Map<BlobHash, Promise<ImageSource>>();
 
   const decode = async (hash: BlobHash, mime: string): Promise<ImageSource> => {
@@ -79,7 +93,9 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
   const sourceOf = (hash: BlobHash, mime: string, viaFfmpeg = false): Promise<ImageSource> => {
     let entry = viaFfmpeg ? undefined : cache.get(hash);
     if (!entry) {
-      entry = viaFfmpeg ? backend.localFile(hash).then((file) => frameOf(hash, file)) : decode(hash, mime);
+      const decoded = viaFfmpeg ? backend.localFile(hash).then((file) => frameOf(hash, file)) : decode(hash, mime);
+      // One decode per blob: the preview-sized working copy feeds preview, thumbnail and thumbhash.
+      entry = decoded.then((source) => images.prepare(source, config.previewSize));
       cache.set(hash, entry);
       entry.catch(() => cache.delete(hash));
       while (cache.size > SOURCE_CACHE_ENTRIES) cache.delete(cache.keys().next().value as BlobHash);
@@ -87,10 +103,54 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
     return entry;
   };
 
-  const isDone = async (hash: BlobHash, kind: DerivativeKind): Promise<boolean> =>
-    kind === DerivativeKind.thumbhash ? (blobs.get(hash)?.thumbhash ?? null) !== null : files.exists(hash, kind);
+  const isDone = async (hash: BlobHash, kind: DerivativeKind): Promise<boolean> => {
+    if (kind === DerivativeKind.metadata) return metadata.has(hash);
+    if (kind === DerivativeKind.video) {
+      if (decoderFor(blobs.get(hash)?.mime ?? '') !== DecoderKind.video) return true; // nothing to do for stills
+      const plan = plans.get(hash);
+      return plan !== undefined && plan.policy === config.transcodePolicy && (!plan.transcode || (await files.exists(hash, 'video')));
+    }
+    return kind === DerivativeKind.thumbhash ? (blobs.get(hash)?.thumbhash ?? null) !== null : files.exists(hash, kind);
+  };
 
-  const make = async (hash: BlobHash, mime: string, kind: DerivativeKind): Promise<void> => {
+  /** ExifTool reads the original (and the sidecar from a temp file); an unreadable file is undecodable. */
+  const extract = async (hash: BlobHash): Promise<void> => {
+    const tags = await undecodable(exiftool.read(await backend.localFile(hash)));
+    const xmp = metadata.sidecar(hash);
+    let sidecar;
+    if (xmp) {
+      const file = temps.path(`sidecar-${hash}`, '.xmp');
+      try {
+        await writeFile(file, xmp);
+        sidecar = await undecodable(exiftool.read(file));
+      } finally {
+        await temps.remove(file);
+      }
+    }
+    metadata.set(hash, extractMetadata(tags, sidecar));
+  };
+
+  /** Probes, decides under the policy, and transcodes to a temp file renamed into place when needed. */
+  const transcode = async (hash: BlobHash, force = false): Promise<void> => {
+    if (decoderFor(blobs.get(hash)?.mime ?? '') !== DecoderKind.video) return;
+    const file = await backend.localFile(hash);
+    const probe = await undecodable(video.probe(file));
+    const plan = planTranscode(probe, { policy: config.transcodePolicy, targetShortSide: config.transcodeShortSide, maxBitrateKbps: config.transcodeMaxBitrateKbps });
+    if (plan.transcode && (force || !(await files.exists(hash, 'video')))) {
+      const out = temps.path(`video-${hash}`, '.mp4');
+      try {
+        await undecodable(video.transcode(file, out, { targetShortSide: config.transcodeShortSide, crf: config.transcodeCrf, preset: config.transcodePreset }));
+        await files.moveIn(hash, 'video', out);
+      } finally {
+        await temps.remove(out);
+      }
+    }
+    plans.set(hash, config.transcodePolicy, plan, probe);
+  };
+
+  const make = async (hash: BlobHash, mime: string, kind: DerivativeKind, force = false): Promise<void> => {
+    if (kind === DerivativeKind.metadata) return extract(hash);
+    if (kind === DerivativeKind.video) return transcode(hash, force);
     try {
       await makeFrom(hash, kind, await sourceOf(hash, mime));
     } catch (error) {
@@ -117,18 +177,22 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
         blobs.setImageInfo(hash, { width: small.fullWidth, height: small.fullHeight, thumbhash });
         return;
       }
+      case DerivativeKind.metadata:
+        return extract(hash);
+      case DerivativeKind.video:
+        return transcode(hash, true);
     }
   };
 
   return {
     files,
     isDone,
-    async run(hash, kind) {
+    async run(hash, kind, { force = false } = {}) {
       const blob = blobs.get(hash);
       if (!blob) return { status: JobStatus.failed, error: 'blob is not recorded', retryable: false };
       try {
-        if (await isDone(hash, kind)) return { status: JobStatus.skipped };
-        await make(hash, blob.mime, kind);
+        if (!force && (await isDone(hash, kind))) return { status: JobStatus.skipped };
+        await make(hash, blob.mime, kind, force);
         return { status: JobStatus.success };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -11,7 +11,7 @@ import { JobStatus, type DerivativeKind, type Job, type JobRepository, type JobR
 
 export interface DerivativeWorkerOptions {
   readonly jobs: JobRepository;
-  readonly run: (hash: BlobHash, kind: DerivativeKind) => Promise<JobResult>;
+  readonly run: (hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean }) => Promise<JobResult>;
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
@@ -55,7 +55,7 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
     const done = (async () => {
       let result: JobResult;
       try {
-        result = await options.run(job.hash, job.kind);
+        result = await options.run(job.hash, job.kind, { force: job.force });
       } catch (error) {
         result = { status: JobStatus.failed, error: error instanceof Error ? error.message : String(error), retryable: true };
       }

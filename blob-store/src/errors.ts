@@ -12,6 +12,8 @@ export const BlobErrorCode = {
   hashMismatch: 'hashMismatch',
   notFound: 'notFound',
   tooLarge: 'tooLarge',
+  /** The user's storage quota would be exceeded. */
+  quotaExceeded: 'quotaExceeded',
   unsupportedMediaType: 'unsupportedMediaType',
   /** Stored, but no derivative can be made from it (corrupt, truncated, over the pixel limit). */
   undecodable: 'undecodable',
@@ -29,6 +31,7 @@ export const statusOf: Readonly<Record<BlobErrorCode, number>> = {
   hashMismatch: 400,
   notFound: 404,
   tooLarge: 413,
+  quotaExceeded: 413,
   unsupportedMediaType: 415,
   undecodable: 422,
   notReady: 503,

@@ -17,7 +17,12 @@ export type ImageSource =
       /** Orientation to apply when the image carries none of its own (a RAW's embedded preview). */
       readonly fallbackOrientation?: number;
     }
-  | { readonly kind: 'rgba'; readonly image: RgbaImage };
+  | {
+      readonly kind: 'rgba';
+      readonly image: RgbaImage;
+      /** The oriented size of the original when `image` is a reduced working copy (see prepare). */
+      readonly full?: { readonly width: number; readonly height: number };
+    };
 
 export interface RenderSpec {
   readonly format: 'webp' | 'jpeg';
@@ -36,6 +41,11 @@ export interface SmallRender {
 }
 
 export interface ImageRepository {
+  /**
+   * Decodes once into an oriented sRGB working copy whose short side is at most `shortSide`
+   * (JPEGs shrink on load), from which every derivative of the blob is then rendered.
+   */
+  prepare(source: ImageSource, shortSide: number): Promise<ImageSource>;
   render(source: ImageSource, spec: RenderSpec): Promise<{ data: Buffer; width: number; height: number }>;
   small(source: ImageSource, maxSide: number): Promise<SmallRender>;
 }
@@ -59,7 +69,8 @@ export const createImageRepository = (options: { maxInputPixels: number }): Imag
     if (source.kind === 'rgba') {
       const { width, height, data } = source.image;
       if (width * height > options.maxInputPixels) throw new UndecodableError(`image is ${width}×${height}, over the pixel limit`);
-      return { pipeline: sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: options.maxInputPixels }), width, height };
+      const full = source.full ?? { width, height };
+      return { pipeline: sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: options.maxInputPixels }), width: full.width, height: full.height };
     }
     const meta = await sharp(source.input, inputOptions).metadata();
     if (!meta.width || !meta.height) throw new UndecodableError('image has no dimensions');
@@ -91,6 +102,18 @@ export const createImageRepository = (options: { maxInputPixels: number }): Imag
   };
 
   return {
+    prepare: (source, shortSide) =>
+      guard(async () => {
+        const { pipeline, width, height } = await open(source);
+        const { data, info } = await pipeline
+          .resize({ width: shortSide, height: shortSide, fit: 'outside', withoutEnlargement: true })
+          .toColourspace('srgb')
+          .ensureAlpha()
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const image = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+        return { kind: 'rgba', image, full: { width, height } } as const;
+      }),
     render: (source, spec) =>
       guard(async () => {
         const { pipeline } = await open(source);
@@ -98,7 +121,7 @@ export const createImageRepository = (options: { maxInputPixels: number }): Imag
         const sized = pipeline
           .resize({ width: spec.shortSide, height: spec.shortSide, fit: 'outside', withoutEnlargement: true })
           .toColourspace('srgb');
-        const encoded = spec.format === 'webp' ? sized.webp({ quality: spec.quality }) : sized.flatten({ background: '#ffffff' }).jpeg({ quality: spec.quality, mozjpeg: true });
+        const encoded = spec.format === 'webp' ? sized.webp({ quality: spec.quality }) : sized.flatten({ background: '#ffffff' }).jpeg({ quality: spec.quality, optimiseCoding: true });
         const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
         return { data, width: info.width, height: info.height };
       }),

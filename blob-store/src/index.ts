@@ -1,12 +1,14 @@
 /**
- * Shoebox blob store: content-addressed originals, their derivatives and the HTTP routes that
- * serve them, ready to mount on any server that speaks protocol HttpRoute.
+ * Shoebox blob store: content-addressed originals (plain PUT or resumable tus uploads), their
+ * derivatives and metadata, and the HTTP routes that serve them, for any server that speaks HttpRoute.
  *
  *   const store = await createBlobStore({ dataDir: '/data', authenticate: (t) => sessions.user(t) })
  *   server.mount(store.routes); store.startWorker(); … await store.close()
  */
 import { join } from 'node:path';
 import type { HttpRoute, UserId } from '../../protocol/src/index.js';
+import type { BlobBackend } from './blob.backend.js';
+import { createAdminRoutes, createJobsAdmin } from './admin.routes.js';
 import { createBlobRepository } from './blob.repository.js';
 import { openBlobDb } from './blob-db.js';
 import { createBlobRoutes } from './blob.routes.js';
@@ -15,23 +17,32 @@ import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 import { createDerivativeRepository } from './derivative.repository.js';
 import { createDerivativeService } from './derivative.service.js';
 import { createDerivativeWorker } from './derivative.worker.js';
+import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
 import { createJobRepository } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
+import { createMetadataRepository } from './metadata.repository.js';
 import { createTempFiles } from './temp-file.repository.js';
+import { createTusRoutes } from './tus-upload.routes.js';
+import { createUploadRepository } from './upload.repository.js';
+import { createVideoPlanRepository } from './video-plan.repository.js';
+import { createVideoTools } from './video.repository.js';
 import { createWasmDecoder } from './wasm-decode.repository.js';
 
 export { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 export type { BlobInfo } from './blob.service.js';
 export type { BlobBackend } from './blob.backend.js';
+export { createS3BlobBackend, type S3BlobBackendOptions } from './s3-blob.backend.js';
 
 export interface BlobStoreOptions {
   /** Root for `blobs/` (originals, derivatives, tmp) and `blobs.sqlite`. */
   readonly dataDir: string;
   /** Resolves a bearer or session-cookie token to its user, or undefined when invalid. */
-  readonly authenticate: (token: string) => Promise<{ id: UserId } | undefined>;
+  readonly authenticate: (token: string) => Promise<{ id: UserId; isOwner?: boolean } | undefined>;
   readonly config?: Partial<BlobStoreConfig>;
+  /** Where originals live; default the filesystem under `<dataDir>/blobs/originals` (see createS3BlobBackend). */
+  readonly backend?: BlobBackend;
 }
 
 export interface BlobStore {
@@ -47,12 +58,16 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const root = join(options.dataDir, 'blobs');
   const temps = await createTempFiles(join(root, 'tmp'));
   await temps.sweep(); // anything here was left by a process that died mid-upload or mid-render
-  const backend = await createFsBlobBackend(join(root, 'originals'));
+  const backend = options.backend ?? (await createFsBlobBackend(join(root, 'originals')));
   const files = await createDerivativeRepository(join(root, 'derivatives'), temps.dir);
   const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
   const blobs = createBlobRepository(db);
   const jobs = createJobRepository(db);
+  const uploads = createUploadRepository(db);
   jobs.recoverInterrupted();
+  const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
+  const metadata = createMetadataRepository(db);
+  const plans = createVideoPlanRepository(db);
   const wasm = createWasmDecoder({ timeoutMs: config.toolTimeoutMs, maxPixels: config.maxInputPixels });
   const derivatives = createDerivativeService({
     blobs,
@@ -62,6 +77,10 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     tools: createMediaTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, exiftoolPath: config.exiftoolPath, timeoutMs: config.toolTimeoutMs }),
     wasm,
     temps,
+    exiftool,
+    metadata,
+    video: createVideoTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, timeoutMs: config.transcodeTimeoutMs }),
+    plans,
     config,
   });
   const worker = createDerivativeWorker({
@@ -71,16 +90,23 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     maxAttempts: config.maxAttempts,
     retryBaseMs: config.retryBaseMs,
   });
-  const service = createBlobService({ backend, blobs, jobs, temps, derivatives, worker, config });
+  const service = createBlobService({ backend, blobs, jobs, temps, derivatives, worker, exiftool, metadata, uploads, plans, config });
+  const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
+  await tus.sweep();
   let closed = false;
   return {
-    routes: createBlobRoutes({ service, authenticate: options.authenticate, config }),
+    routes: [
+      ...createBlobRoutes({ service, authenticate: options.authenticate, config }),
+      ...tus.routes,
+      ...createAdminRoutes(createJobsAdmin(jobs, worker), options.authenticate),
+    ],
     startWorker: () => worker.start(),
     async close() {
       if (closed) return;
       closed = true;
       await worker.close();
       await wasm.close();
+      await exiftool.close();
       db.close();
     },
   };

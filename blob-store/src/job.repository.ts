@@ -22,6 +22,10 @@ export const DerivativeKind = {
   preview: 'preview',
   /** Oriented width/height and a thumbhash, stored on the blob row. */
   thumbhash: 'thumbhash',
+  /** ExifTool metadata (with the XMP sidecar, when one was uploaded), stored as JSON. */
+  metadata: 'metadata',
+  /** Video only: the transcode decision, and the H.264/AAC MP4 when the policy asks for one. */
+  video: 'video',
 } as const;
 export type DerivativeKind = (typeof DerivativeKind)[keyof typeof DerivativeKind];
 export const derivativeKinds: readonly DerivativeKind[] = Object.values(DerivativeKind);
@@ -34,7 +38,11 @@ export interface Job {
   readonly error: string | null;
   readonly runAfter: number;
   readonly updatedAt: number;
+  /** Set by "re-run all": run even though the output exists. */
+  readonly force: boolean;
 }
+
+export type JobCounts = Readonly<Record<JobStatus, number>>;
 
 /** What running a job produced; `retryable` failures are tried again after a backoff. */
 export type JobResult =
@@ -54,7 +62,15 @@ export interface JobRepository {
   recoverInterrupted(): number;
   /** Earliest run_after among pending jobs, for the worker's timer. */
   nextDueAt(): number | undefined;
-  counts(): Readonly<Record<JobStatus, number>>;
+  counts(): JobCounts;
+  /** Counts per queue (job kind) and state. */
+  countsByKind(): Readonly<Record<DerivativeKind, JobCounts>>;
+  /** Queues every blob lacking a job of this kind and re-queues its failed ones; returns how many. */
+  enqueueMissing(kind: DerivativeKind): number;
+  /** Queues this kind again for every blob, forcing regeneration; returns how many. */
+  enqueueAll(kind: DerivativeKind): number;
+  setPaused(kind: DerivativeKind, paused: boolean): void;
+  pausedKinds(): DerivativeKind[];
 }
 
 interface JobRow {
@@ -65,6 +81,7 @@ interface JobRow {
   error: string | null;
   run_after: number;
   updated_at: number;
+  force: number;
 }
 
 const toJob = (row: JobRow): Job => ({
@@ -75,19 +92,39 @@ const toJob = (row: JobRow): Job => ({
   error: row.error,
   runAfter: row.run_after,
   updatedAt: row.updated_at,
+  force: row.force === 1,
 });
 
 export const createJobRepository = (db: BlobDb): JobRepository => {
   const insert = db.prepare(`INSERT OR IGNORE INTO jobs (hash, kind, status, updated_at) VALUES (?, ?, 'pending', ?)`);
   const get = db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE hash = ? AND kind = ?');
   const next = db.prepare<[number], JobRow>(
-    `SELECT * FROM jobs WHERE status = 'pending' AND run_after <= ? ORDER BY run_after, updated_at LIMIT 1`,
+    `SELECT * FROM jobs WHERE status = 'pending' AND run_after <= ?
+       AND kind NOT IN (SELECT kind FROM queue_state WHERE paused = 1)
+     ORDER BY run_after, updated_at LIMIT 1`,
   );
+  const missing = db.prepare(`INSERT OR IGNORE INTO jobs (hash, kind, status, updated_at) SELECT hash, ?, 'pending', ? FROM blobs`);
+  const retryFailed = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, error = NULL, run_after = 0, updated_at = ? WHERE kind = ? AND status = 'failed'`);
+  const rerunAll = db.prepare(
+    `UPDATE jobs SET status = 'pending', attempts = 0, error = NULL, run_after = 0, force = 1, updated_at = ? WHERE kind = ? AND status <> 'running'`,
+  );
+  const setPaused = db.prepare('INSERT OR REPLACE INTO queue_state (kind, paused) VALUES (?, ?)');
+  const paused = db.prepare<[], { kind: string }>('SELECT kind FROM queue_state WHERE paused = 1');
+  const byKind = db.prepare<[], { kind: string; status: string; n: number }>('SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status');
+  const enqueueMissing = db.transaction((kind: string): number => {
+    const now = Date.now();
+    return missing.run(kind, now).changes + retryFailed.run(now, kind).changes;
+  });
+  const enqueueAll = db.transaction((kind: string): number => {
+    const now = Date.now();
+    missing.run(kind, now);
+    return rerunAll.run(now, kind).changes;
+  });
   const markRunning = db.prepare<[number, string, string], JobRow>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE hash = ? AND kind = ? RETURNING *`,
   );
   const finish = db.prepare<[string, number, string | null, number, number, string, string], JobRow>(
-    `UPDATE jobs SET status = ?, attempts = ?, error = ?, run_after = ?, updated_at = ? WHERE hash = ? AND kind = ? RETURNING *`,
+    `UPDATE jobs SET status = ?, attempts = ?, error = ?, run_after = ?, updated_at = ?, force = 0 WHERE hash = ? AND kind = ? RETURNING *`,
   );
   const recover = db.prepare(`UPDATE jobs SET status = 'pending', run_after = 0 WHERE status = 'running'`);
   const nextDue = db.prepare<[], { at: number | null }>(`SELECT MIN(run_after) AS at FROM jobs WHERE status = 'pending'`);
@@ -140,5 +177,17 @@ export const createJobRepository = (db: BlobDb): JobRepository => {
       for (const { status, n } of counts.all()) out[status as JobStatus] = n;
       return out;
     },
+    countsByKind: () => {
+      const out = Object.fromEntries(derivativeKinds.map((k) => [k, { pending: 0, running: 0, success: 0, failed: 0, skipped: 0 }])) as Record<DerivativeKind, Record<JobStatus, number>>;
+      for (const { kind, status, n } of byKind.all()) {
+        const row = out[kind as DerivativeKind];
+        if (row) row[status as JobStatus] = n;
+      }
+      return out;
+    },
+    enqueueMissing: (kind) => enqueueMissing(kind),
+    enqueueAll: (kind) => enqueueAll(kind),
+    setPaused: (kind, value) => void setPaused.run(kind, value ? 1 : 0),
+    pausedKinds: () => paused.all().map((r) => r.kind as DerivativeKind),
   };
 };

@@ -77,11 +77,11 @@ export interface MediaMetadata {
   readonly sources: Readonly<Record<string, string>>;
 }
 
-/** Tags describing the file rather than the photo; a sidecar's never override the media's. */
+/** Tags describing the file rather than the photo (its pixels, its length); a sidecar's never override the media's. */
 const FILE_TAGS = new Set([
   'SourceFile', 'ExifToolVersion', 'FileName', 'Directory', 'FileSize', 'FileModifyDate', 'FileAccessDate',
   'FileInodeChangeDate', 'FilePermissions', 'FileType', 'FileTypeExtension', 'MIMEType', 'MIMEEncoding',
-  'ByteOrderMark', 'Newlines', 'Error', 'Warning',
+  'ByteOrderMark', 'Newlines', 'Error', 'Warning', 'ImageWidth', 'ImageHeight', 'ImageSize', 'Megapixels', 'Duration',
 ]);
 
 /** Immich's merge: sidecar tags win; a sidecar with any valid date replaces all the media's dates. */

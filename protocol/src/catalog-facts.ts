@@ -60,25 +60,50 @@ const Flag = { video: 1, offset: 2, gps: 4, make: 8, model: 16, duration: 32, le
 export const takenSeconds = (takenAt: string): number => {
   const m = TAKEN.exec(takenAt);
   if (!m) throw new RangeError(`takenAt must be YYYY-MM-DDTHH:mm:ss, got ${JSON.stringify(takenAt.slice(0, 40))}`);
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
+  // Howard Hinnant's days_from_civil (Date.UTC maps years 0–99 to 1900–1999).
+  const mo = +m[2]!;
+  const y = +m[1]! - (mo <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + +m[3]! - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return days * 86_400 + +m[4]! * 3600 + +m[5]! * 60 + +m[6]!;
 };
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
-/** Inverse of takenSeconds. */
+const DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
+/** Inverse of takenSeconds, without a Date (this runs a million times on a cold load). */
 export const takenString = (seconds: number): string => {
-  const d = new Date(seconds * 1000);
-  const y = d.getUTCFullYear();
-  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const days = Math.floor(seconds / 86_400);
+  let rest = seconds - days * 86_400;
+  const hh = Math.floor(rest / 3600);
+  rest -= hh * 3600;
+  const mm = Math.floor(rest / 60);
+  const ss = rest - mm * 60;
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${DIGITS[m]}-${DIGITS[d]}T${DIGITS[hh]}:${DIGITS[mm]}:${DIGITS[ss]}`;
 };
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 const hexToBytes = (hex: string, out: Uint8Array): void => {
   for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
 };
+const hexCodes: number[] = new Array(64);
+/** One flat string per hash (concatenation would build 31 intermediate strings each). */
 const bytesToHex = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
-  return s;
+  for (let i = 0; i < 32; i++) {
+    hexCodes[i * 2] = HEX_CODES[bytes[i]! >> 4]!;
+    hexCodes[i * 2 + 1] = HEX_CODES[bytes[i]! & 15]!;
+  }
+  return String.fromCharCode.apply(null, hexCodes);
 };
 
 /** Throws RangeError unless the facts are encodable without loss (except duration below 1 ms). */
@@ -105,38 +130,64 @@ const dictionary = (values: (string | null | undefined)[]): { list: string[]; in
   return { list: [...index.keys()], index };
 };
 
+const NAME = /^(\D{0,16})(\d{1,15})(\.[A-Za-z0-9]{1,8})$/;
+/** `IMG_0042.HEIC` → ['IMG_', '0042', '.HEIC'] (prefix and suffix go to a chunk dictionary), else null. */
+const splitName = (name: string): [string, string, string] | null => {
+  const m = NAME.exec(name);
+  return m ? [m[1]!, m[2]!, m[3]!] : null;
+};
+
+/** name := varUint(0) • varString(name) | varUint(1 + prefix) • varUint(suffix) • varUint(digits) • varUint(number) */
+const writeName = (enc: encoding.Encoder, name: string, parts: [string, string, string] | null, dict: Map<string, number>): void => {
+  if (!parts) {
+    encoding.writeVarUint(enc, 0);
+    encoding.writeVarString(enc, name);
+    return;
+  }
+  encoding.writeVarUint(enc, 1 + dict.get(parts[0])!);
+  encoding.writeVarUint(enc, dict.get(parts[2])!);
+  encoding.writeVarUint(enc, parts[1].length);
+  encoding.writeVarUint(enc, Number(parts[1]));
+};
+
 /** Encodes facts into one chunk. Validates each with assertFacts. */
 export const writeFactsChunk = (all: readonly AssetFacts[]): Uint8Array => {
   if (all.length > FACTS_LIMITS.maxChunkAssets) throw new RangeError(`a chunk holds at most ${FACTS_LIMITS.maxChunkAssets} assets`);
   for (const f of all) assertFacts(f);
   const enc = encoding.createEncoder();
-  const dicts = [dictionary(all.map((f) => f.mime)), dictionary(all.flatMap((f) => [f.make, f.model, f.lens]))];
+  const split = all.map((f) => splitName(f.name));
+  const dicts = [
+    dictionary(all.map((f) => f.mime)),
+    dictionary(all.flatMap((f) => [f.make, f.model, f.lens])),
+    dictionary(split.flatMap((p) => (p ? [p[0], p[2]] : []))),
+  ];
   encoding.writeVarUint(enc, CHUNK_FORMAT);
   encoding.writeVarUint(enc, all.length);
   for (const d of dicts) {
     encoding.writeVarUint(enc, d.list.length);
     for (const s of d.list) encoding.writeVarString(enc, s);
   }
-  const [mimes, cams] = dicts as [(typeof dicts)[0], (typeof dicts)[0]];
+  const [mimes, cams, names] = dicts as [(typeof dicts)[0], (typeof dicts)[0], (typeof dicts)[0]];
   const hash = new Uint8Array(32);
   let prevTaken = 0;
-  for (const f of all) {
+  for (const [i, f] of all.entries()) {
     hexToBytes(f.hash, hash);
     encoding.writeUint8Array(enc, hash);
     const flags = (f.kind === AssetKind.video ? Flag.video : 0) | (f.utcOffset !== null ? Flag.offset : 0) | (f.latitude !== null ? Flag.gps : 0) |
       (f.make !== null ? Flag.make : 0) | (f.model !== null ? Flag.model : 0) | (f.duration !== null ? Flag.duration : 0) |
       (f.lens != null ? Flag.lens : 0) | (f.thumbhash != null ? Flag.thumbhash : 0);
     encoding.writeUint8(enc, flags);
-    encoding.writeVarUint(enc, mimes.index.get(f.mime)!);
-    encoding.writeVarString(enc, f.name);
-    encoding.writeVarUint(enc, f.size);
-    encoding.writeVarUint(enc, f.width);
-    encoding.writeVarUint(enc, f.height);
-    encoding.writeVarUint(enc, f.orientation);
     const taken = takenSeconds(f.takenAt);
     encoding.writeVarInt(enc, taken - prevTaken);
     prevTaken = taken;
     encoding.writeVarUint(enc, f.importedAt);
+    encoding.writeVarUint(enc, f.width);
+    encoding.writeVarUint(enc, f.height);
+    if (f.duration !== null) encoding.writeVarUint(enc, Math.round(f.duration * 1000));
+    encoding.writeVarUint(enc, mimes.index.get(f.mime)!);
+    writeName(enc, f.name, split[i]!, names.index);
+    encoding.writeVarUint(enc, f.size);
+    encoding.writeVarUint(enc, f.orientation);
     if (f.utcOffset !== null) encoding.writeVarInt(enc, f.utcOffset);
     if (f.latitude !== null) {
       encoding.writeVarInt(enc, Math.round(f.latitude * 1e7));
@@ -145,7 +196,6 @@ export const writeFactsChunk = (all: readonly AssetFacts[]): Uint8Array => {
     if (f.make !== null) encoding.writeVarUint(enc, cams.index.get(f.make)!);
     if (f.model !== null) encoding.writeVarUint(enc, cams.index.get(f.model)!);
     if (f.lens != null) encoding.writeVarUint(enc, cams.index.get(f.lens)!);
-    if (f.duration !== null) encoding.writeVarUint(enc, Math.round(f.duration * 1000));
     if (f.thumbhash != null) encoding.writeVarString(enc, f.thumbhash);
   }
   return encoding.toUint8Array(enc);
@@ -165,8 +215,53 @@ const readDict = (dec: decoding.Decoder): string[] => {
 
 const pick = (list: readonly string[], i: number): string => list[i] ?? fail('dictionary index out of range');
 
-/** Decodes a chunk; throws CatalogDecodeError on anything malformed, never returns partial data. */
-export const readFactsChunk = (bytes: Uint8Array): AssetFacts[] => {
+const skipVarString = (dec: decoding.Decoder): void => {
+  const len = decoding.readVarUint(dec);
+  if (len > FACTS_LIMITS.maxString * 4) fail('string too long');
+  dec.pos += len;
+  if (dec.pos > dec.arr.length) fail('unexpected end');
+};
+
+export interface ChunkDicts {
+  readonly mimes: readonly string[];
+  readonly cams: readonly string[];
+  readonly names: readonly string[];
+}
+
+const readName = (dec: decoding.Decoder, names: readonly string[], build: boolean): string => {
+  const tag = decoding.readVarUint(dec);
+  if (tag === 0) {
+    if (build) return decoding.readVarString(dec);
+    skipVarString(dec);
+    return '';
+  }
+  const prefix = pick(names, tag - 1);
+  const suffix = pick(names, decoding.readVarUint(dec));
+  const digits = decoding.readVarUint(dec);
+  const number = decoding.readVarUint(dec);
+  if (digits > 15) fail('name digits');
+  return build ? `${prefix}${String(number).padStart(digits, '0')}${suffix}` : '';
+};
+
+/** What a scan reports per record without building strings: enough for a timeline. */
+export interface FactsSummary {
+  /** Byte offset of the record (its 32 hash bytes) in the chunk. */
+  offset: number;
+  /** takenAt as seconds of the wall clock read as UTC (see takenSeconds). */
+  taken: number;
+  importedAt: number;
+  width: number;
+  height: number;
+  video: boolean;
+  /** Milliseconds; -1 when not a video or unknown. */
+  durationMs: number;
+}
+
+/**
+ * Walks a chunk, validating every record, and reports each one's summary (the same object,
+ * reused) without allocating strings. Throws CatalogDecodeError on anything malformed.
+ */
+export const scanFactsChunk = (bytes: Uint8Array, visit: (s: FactsSummary) => void): ChunkDicts => {
   try {
     const dec = decoding.createDecoder(bytes);
     if (decoding.readVarUint(dec) !== CHUNK_FORMAT) fail('unknown chunk format');
@@ -174,44 +269,87 @@ export const readFactsChunk = (bytes: Uint8Array): AssetFacts[] => {
     if (n > FACTS_LIMITS.maxChunkAssets) fail('too many assets');
     const mimes = readDict(dec);
     const cams = readDict(dec);
-    const out: AssetFacts[] = new Array(n);
+    const names = readDict(dec);
+    const s: FactsSummary = { offset: 0, taken: 0, importedAt: 0, width: 0, height: 0, video: false, durationMs: -1 };
+    const dictIndex = (list: readonly string[]): void => {
+      if (decoding.readVarUint(dec) >= list.length) fail('dictionary index out of range');
+    };
     let taken = 0;
     for (let i = 0; i < n; i++) {
-      const hash = bytesToHex(decoding.readUint8Array(dec, 32)) as BlobHash;
+      s.offset = dec.pos;
+      dec.pos += 32;
       const flags = decoding.readUint8(dec);
-      const mime = pick(mimes, decoding.readVarUint(dec));
-      const name = decoding.readVarString(dec);
-      const size = decoding.readVarUint(dec);
-      const width = decoding.readVarUint(dec);
-      const height = decoding.readVarUint(dec);
-      const orientation = decoding.readVarUint(dec);
       taken += decoding.readVarInt(dec);
-      const importedAt = decoding.readVarUint(dec);
-      const utcOffset = flags & Flag.offset ? decoding.readVarInt(dec) : null;
-      const latitude = flags & Flag.gps ? decoding.readVarInt(dec) / 1e7 : null;
-      const longitude = flags & Flag.gps ? decoding.readVarInt(dec) / 1e7 : null;
-      const make = flags & Flag.make ? pick(cams, decoding.readVarUint(dec)) : null;
-      const model = flags & Flag.model ? pick(cams, decoding.readVarUint(dec)) : null;
-      const lens = flags & Flag.lens ? pick(cams, decoding.readVarUint(dec)) : null;
-      const duration = flags & Flag.duration ? decoding.readVarUint(dec) / 1000 : null;
-      const thumbhash = flags & Flag.thumbhash ? decoding.readVarString(dec) : null;
-      if (!Number.isFinite(taken) || Math.abs(taken) > 1e11) fail('takenAt out of range');
-      out[i] = {
-        hash, kind: flags & Flag.video ? AssetKind.video : AssetKind.image, mime, name, size, width, height, orientation,
-        takenAt: takenString(taken), utcOffset, importedAt, latitude, longitude, make, model, duration, lens, thumbhash,
-      };
+      if (!Number.isFinite(taken) || Math.abs(taken) > 3e11) fail('takenAt out of range');
+      s.taken = taken;
+      s.importedAt = decoding.readVarUint(dec);
+      s.width = decoding.readVarUint(dec);
+      s.height = decoding.readVarUint(dec);
+      s.video = (flags & Flag.video) !== 0;
+      s.durationMs = flags & Flag.duration ? decoding.readVarUint(dec) : -1;
+      dictIndex(mimes);
+      readName(dec, names, false);
+      decoding.readVarUint(dec);
+      decoding.readVarUint(dec);
+      if (flags & Flag.offset) decoding.readVarInt(dec);
+      if (flags & Flag.gps) {
+        decoding.readVarInt(dec);
+        decoding.readVarInt(dec);
+      }
+      if (flags & Flag.make) dictIndex(cams);
+      if (flags & Flag.model) dictIndex(cams);
+      if (flags & Flag.lens) dictIndex(cams);
+      if (flags & Flag.thumbhash) skipVarString(dec);
+      if (dec.pos > bytes.length) fail('unexpected end');
+      visit(s);
     }
     if (decoding.hasContent(dec)) fail('trailing bytes');
-    return out;
+    return { mimes, cams, names };
   } catch (err) {
     if (err instanceof CatalogDecodeError) throw err;
     throw new CatalogDecodeError(`malformed facts chunk: ${(err as Error).message}`);
   }
 };
 
+/** Decodes the record at `offset` of a chunk that scanFactsChunk accepted; `taken` from its summary. */
+export const readFactsRecord = (bytes: Uint8Array, dicts: ChunkDicts, offset: number, taken: number): AssetFacts => {
+  const dec = decoding.createDecoder(bytes);
+  dec.pos = offset;
+  const hash = bytesToHex(decoding.readUint8Array(dec, 32)) as BlobHash;
+  const flags = decoding.readUint8(dec);
+  decoding.readVarInt(dec);
+  const importedAt = decoding.readVarUint(dec);
+  const width = decoding.readVarUint(dec);
+  const height = decoding.readVarUint(dec);
+  const duration = flags & Flag.duration ? decoding.readVarUint(dec) / 1000 : null;
+  const mime = pick(dicts.mimes, decoding.readVarUint(dec));
+  const name = readName(dec, dicts.names, true);
+  const size = decoding.readVarUint(dec);
+  const orientation = decoding.readVarUint(dec);
+  const utcOffset = flags & Flag.offset ? decoding.readVarInt(dec) : null;
+  const latitude = flags & Flag.gps ? decoding.readVarInt(dec) / 1e7 : null;
+  const longitude = flags & Flag.gps ? decoding.readVarInt(dec) / 1e7 : null;
+  const make = flags & Flag.make ? pick(dicts.cams, decoding.readVarUint(dec)) : null;
+  const model = flags & Flag.model ? pick(dicts.cams, decoding.readVarUint(dec)) : null;
+  const lens = flags & Flag.lens ? pick(dicts.cams, decoding.readVarUint(dec)) : null;
+  const thumbhash = flags & Flag.thumbhash ? decoding.readVarString(dec) : null;
+  return {
+    hash, kind: flags & Flag.video ? AssetKind.video : AssetKind.image, mime, name, size, width, height, orientation,
+    takenAt: takenString(taken), utcOffset, importedAt, latitude, longitude, make, model, duration, lens, thumbhash,
+  };
+};
+
+/** Decodes a whole chunk; throws CatalogDecodeError on anything malformed, never returns partial data. */
+export const readFactsChunk = (bytes: Uint8Array): AssetFacts[] => {
+  const at: [number, number][] = [];
+  const dicts = scanFactsChunk(bytes, (s) => at.push([s.offset, s.taken]));
+  return at.map(([offset, taken]) => readFactsRecord(bytes, dicts, offset, taken));
+};
+
 /**
  * Which of two facts records for the same hash a catalog keeps (SPEC F2): the earlier import,
- * then the smaller name, then the earlier takenAt (an mtime fallback), then the full record, so every replica picks the same one whatever order they arrive in.
+ * then the smaller name, then the earlier takenAt (an mtime fallback), then the full record,
+ * so every replica picks the same one whatever order they arrive in.
  */
 export const preferFacts = (a: AssetFacts, b: AssetFacts): AssetFacts => {
   if (a.importedAt !== b.importedAt) return a.importedAt < b.importedAt ? a : b;

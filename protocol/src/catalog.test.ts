@@ -40,7 +40,7 @@ const sync = (a: Y.Doc, b: Y.Doc) => {
   Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
 };
 
-describe('catalog schema v1', () => {
+describe('catalog schema (v1 behaviours kept by v2)', () => {
   it('stamps the schema version and refuses a newer catalog', () => {
     const doc = new Y.Doc();
     initCatalog(doc);

@@ -7,11 +7,13 @@
  *   initCatalog(doc); addAsset(doc, facts); setFavorite(doc, id, true)
  *   for (const asset of listAssets(doc)) …   // effective facts + user state
  */
-import * as Y from 'yjs';
-import { preferFacts, readFactsChunk, writeFactsChunk, type AssetFacts } from './catalog-facts.js';
+import type * as Y from 'yjs';
+import { writeFactsChunk, type AssetFacts } from './catalog-facts.js';
+import { FactsIndex } from './catalog-index.js';
 import type { AssetId } from './ids.js';
 
 export * from './catalog-facts.js';
+export * from './catalog-index.js';
 
 export const CATALOG_SCHEMA_VERSION = 2;
 
@@ -74,35 +76,30 @@ export const catalogMaps = (doc: Y.Doc) => ({
 });
 
 /**
- * The hash → facts index of one doc, kept in step with the `facts` chunks and the v1 `assets`
- * map by observers. Appends are applied incrementally; a chunk deletion (compaction) rebuilds.
+ * The facts index of one doc, kept in step with the `facts` chunks and the v1 `assets` map by
+ * observers, incrementally and monotonically (an asset once known is never forgotten).
  * A malformed chunk from a peer is skipped and counted, never thrown out of an observer.
  */
-export class FactsIndex {
-  readonly facts = new Map<AssetId, AssetFacts>();
-  /** Chunks that failed to decode (SPEC F4). */
-  badChunks = 0;
+export class DocFactsIndex extends FactsIndex {
   private readonly added = new WeakMap<Y.Transaction, Set<AssetId>>();
 
-  constructor(private readonly doc: Y.Doc) {
+  constructor(doc: Y.Doc) {
+    super();
     const { facts, assets } = catalogMaps(doc);
-    this.rebuild();
+    for (const chunk of facts) this.addAny(chunk, null);
+    for (const f of assets.values()) this.addAny(f, null);
+    // Facts are add-only (SPEC F1, I4): deletions — compaction, migration — are never applied
+    // to the index. A peer's update may delete the old chunks while the rewritten one is still
+    // pending on a missing dependency; forgetting then would drop assets for a while.
     facts.observe((event) => {
       const ids = this.touched(event.transaction);
-      if (event.changes.deleted.size > 0) {
-        const before = new Map(this.facts);
-        this.rebuild();
-        for (const [id, f] of before) if (this.facts.get(id) !== f) ids.add(id);
-        for (const id of this.facts.keys()) if (!before.has(id)) ids.add(id);
-        return;
-      }
-      for (const item of event.changes.added) for (const chunk of item.content.getContent() as Uint8Array[]) this.addChunk(chunk, ids);
+      for (const item of event.changes.added) for (const chunk of item.content.getContent() as unknown[]) this.addAny(chunk, ids);
     });
     assets.observe((event) => {
       const ids = this.touched(event.transaction);
       for (const key of event.keysChanged) {
         const f = assets.get(key);
-        if (f) this.put(f, ids);
+        if (f) this.addAny(f, ids);
       }
     });
   }
@@ -118,45 +115,26 @@ export class FactsIndex {
     return ids;
   }
 
-  private rebuild(): void {
-    this.facts.clear();
-    const { facts, assets } = catalogMaps(this.doc);
-    this.badChunks = 0;
-    for (const chunk of facts) this.addChunk(chunk, null);
-    for (const f of assets.values()) this.put(f, null);
-  }
-
-  private addChunk(chunk: unknown, ids: Set<AssetId> | null): void {
-    if (!(chunk instanceof Uint8Array)) {
+  private addAny(value: unknown, ids: Set<AssetId> | null): void {
+    if (value instanceof Uint8Array) {
+      const slots = this.addChunk(value);
+      if (ids && slots) for (const slot of slots) ids.add(this.idAt(slot));
+      return;
+    }
+    if (value === null || typeof value !== 'object' || !('hash' in value)) {
       this.badChunks++;
       return;
     }
-    let list: AssetFacts[];
-    try {
-      list = readFactsChunk(chunk);
-    } catch (err) {
-      this.badChunks++;
-      console.warn('catalog: skipped a malformed facts chunk', err);
-      return;
-    }
-    for (const f of list) this.put(f, ids);
-  }
-
-  private put(f: AssetFacts, ids: Set<AssetId> | null): void {
-    const id = f.hash as string as AssetId;
-    const old = this.facts.get(id);
-    const keep = old ? preferFacts(old, f) : f;
-    if (keep === old) return;
-    this.facts.set(id, keep);
-    ids?.add(id);
+    const slot = this.addLoose(value as AssetFacts);
+    if (ids && slot >= 0) ids.add(this.idAt(slot));
   }
 }
 
-const indexes = new WeakMap<Y.Doc, FactsIndex>();
+const indexes = new WeakMap<Y.Doc, DocFactsIndex>();
 /** The doc's facts index, created (and the doc observed) on first use. */
-export const factsIndex = (doc: Y.Doc): FactsIndex => {
+export const factsIndex = (doc: Y.Doc): DocFactsIndex => {
   let index = indexes.get(doc);
-  if (!index) indexes.set(doc, (index = new FactsIndex(doc)));
+  if (!index) indexes.set(doc, (index = new DocFactsIndex(doc)));
   return index;
 };
 
@@ -191,7 +169,7 @@ export const CHUNK_TARGET = 2048;
 export const addAssets = (doc: Y.Doc, all: readonly AssetFacts[]): AssetId[] => {
   const index = factsIndex(doc);
   const seen = new Set<string>();
-  const fresh = all.filter((f) => !index.facts.has(f.hash as string as AssetId) && !seen.has(f.hash) && seen.add(f.hash));
+  const fresh = all.filter((f) => !index.has(f.hash) && !seen.has(f.hash) && seen.add(f.hash));
   if (fresh.length === 0) return [];
   const { facts } = catalogMaps(doc);
   const chunks: Uint8Array[] = [];
@@ -211,9 +189,10 @@ export const compactFacts = (doc: Y.Doc, maxSmall = 64): boolean => {
   const { facts } = catalogMaps(doc);
   let small = 0;
   for (const chunk of facts) if (chunk.length < CHUNK_TARGET * 40) small++;
-  const duplicates = factsCount(doc) > factsIndex(doc).facts.size;
+  const index = factsIndex(doc);
+  const duplicates = factsCount(doc) > index.size;
   if (small <= maxSmall && !duplicates) return false;
-  const all = [...factsIndex(doc).facts.values()].sort((a, b) => (a.takenAt < b.takenAt ? -1 : a.takenAt > b.takenAt ? 1 : a.hash < b.hash ? -1 : 1));
+  const all = Array.from({ length: index.size }, (_, slot) => index.factsAt(slot)).sort((a, b) => (a.takenAt < b.takenAt ? -1 : a.takenAt > b.takenAt ? 1 : a.hash < b.hash ? -1 : 1));
   doc.transact(() => {
     facts.delete(0, facts.length);
     const chunks: Uint8Array[] = [];
@@ -344,14 +323,18 @@ const compose = (doc: Y.Doc, id: AssetId, facts: AssetFacts, tags: readonly stri
 };
 
 export const getAsset = (doc: Y.Doc, id: AssetId): CatalogAsset | undefined => {
-  const facts = factsIndex(doc).facts.get(id);
+  const facts = factsIndex(doc).get(id);
   return facts && compose(doc, id, facts, catalogMaps(doc).tags.size === 0 ? [] : tagsOf(doc, id));
 };
 
 export const listAssets = (doc: Y.Doc): CatalogAsset[] => {
   const tags = tagsByAsset(doc);
   const out: CatalogAsset[] = [];
-  for (const [id, facts] of factsIndex(doc).facts) out.push(compose(doc, id, facts, tags.get(id) ?? []));
+  const index = factsIndex(doc);
+  for (let slot = 0; slot < index.size; slot++) {
+    const id = index.idAt(slot);
+    out.push(compose(doc, id, index.factsAt(slot), tags.get(id) ?? []));
+  }
   return out;
 };
 
@@ -367,7 +350,7 @@ export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void)
     const ids = new Set<AssetId>(index.addedIn(tr));
     for (const [type, keys] of tr.changed) {
       if (keyed.has(type)) for (const key of keys) if (key !== null) ids.add(key as AssetId);
-      if (type === maps.tags) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
+      if ((type as unknown) === maps.tags) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
     }
     if (ids.size > 0) onChange(ids);
   };

@@ -7,5 +7,6 @@ export * from './ids.js';
 export * from './errors.js';
 export * from './messages.js';
 export * from './catalog.js';
+export * from './catalog-albums.js';
 export * from './http.js';
 export * from './yws.js';

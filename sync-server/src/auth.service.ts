@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   HttpError,
   catalogRoom,
+  isRoomId,
   type LoginRequest,
   type MeResponse,
   type PublicUser,
@@ -49,6 +50,9 @@ export interface AuthService {
   accessFor(userId: UserId, room: string): GrantAccess | undefined;
   /** Called with the SHA-256 of each revoked token, so live sessions using it can be closed. */
   onRevoke(listener: (tokenHash: string) => void): () => void;
+  /** Sets (or, with `undefined`, revokes) a user's grant for a room; live sessions follow at once. */
+  setGrant(userId: UserId, room: string, access: GrantAccess | undefined): void;
+  onGrantChange(listener: (userId: UserId, room: string) => void): () => void;
 }
 
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -67,6 +71,16 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
   const perEmail = options.loginLimitPerEmail ?? createRateLimiter({ limit: 10, windowMs: 60_000, now });
   const perIp = options.loginLimitPerIp ?? createRateLimiter({ limit: 30, windowMs: 60_000, now });
   const revokeListeners = new Set<(hash: string) => void>();
+  const grantListeners = new Set<(userId: UserId, room: string) => void>();
+  const notify = <A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void => {
+    for (const listener of listeners) {
+      try {
+        listener(...args);
+      } catch (err) {
+        console.error('auth listener failed', err);
+      }
+    }
+  };
 
   const authenticateSync = (token: string | undefined): AuthUser | undefined => {
     if (!token || token.length > 256) return undefined;
@@ -113,13 +127,7 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     logout(token) {
       const hash = tokenHash(token);
       if (!users.revokeToken(hash, now())) return false;
-      for (const listener of revokeListeners) {
-        try {
-          listener(hash);
-        } catch (err) {
-          console.error('revoke listener failed', err);
-        }
-      }
+      notify(revokeListeners, hash);
       return true;
     },
 
@@ -135,6 +143,18 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     onRevoke(listener) {
       revokeListeners.add(listener);
       return () => revokeListeners.delete(listener);
+    },
+
+    setGrant(userId, room, access) {
+      if (!isRoomId(room)) throw new HttpError(400, 'invalidField', 'room is not a valid room id');
+      if (access === undefined) users.deleteGrant(userId, room);
+      else users.setGrant(userId, { room, access });
+      notify(grantListeners, userId, room);
+    },
+
+    onGrantChange(listener) {
+      grantListeners.add(listener);
+      return () => grantListeners.delete(listener);
     },
   };
 };

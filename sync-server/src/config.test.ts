@@ -1,19 +1,40 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, RelayMode, loadConfig } from './config.js';
+
+const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded };
 
 describe('loadConfig', () => {
-  it('applies the documented defaults', () => {
-    expect(loadConfig({}, '/srv')).toEqual({ port: 3000, host: '0.0.0.0', dataDir: path.resolve('/srv/data'), staticDir: path.resolve('/srv/dist/client') });
+  it('applies the documented defaults: embedded mode', () => {
+    expect(loadConfig({}, '/srv')).toEqual({ port: 3000, host: '0.0.0.0', dataDir: path.resolve('/srv/data'), staticDir: path.resolve('/srv/dist/client'), ...noScaleOut });
   });
 
   it('reads every variable', () => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SHOEBOX_DATA_DIR: '/var/shoebox', SHOEBOX_STATIC_DIR: 'web' }, '/srv');
-    expect(config).toEqual({ port: 0, host: '127.0.0.1', dataDir: '/var/shoebox', staticDir: path.resolve('/srv/web') });
+    expect(config).toEqual({ port: 0, host: '127.0.0.1', dataDir: '/var/shoebox', staticDir: path.resolve('/srv/web'), ...noScaleOut });
   });
 
-  it.each([['PORT', 'abc'], ['PORT', '70000'], ['PORT', '-1'], ['PORT', '3000.5'], ['HOST', 'bad host!']])('fails at once on %s=%s', (name, value) => {
+  it('selects the PostgreSQL store, and scale-out with Redis, from the URLs', () => {
+    const db = 'postgres://shoebox@127.0.0.1:5432/shoebox';
+    expect(loadConfig({ SHOEBOX_DATABASE_URL: db })).toMatchObject({ databaseUrl: db, redisUrl: undefined, mode: RelayMode.postgres });
+    expect(loadConfig({ SHOEBOX_DATABASE_URL: db, SHOEBOX_REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({ mode: RelayMode.scaleOut });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3000.5'],
+    ['HOST', 'bad host!'],
+    ['SHOEBOX_DATABASE_URL', 'mysql://x'],
+    ['SHOEBOX_DATABASE_URL', 'not a url'],
+  ])('fails at once on %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('refuses Redis without a shared database, and a non-redis URL', () => {
+    expect(() => loadConfig({ SHOEBOX_REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/needs SHOEBOX_DATABASE_URL/);
+    expect(() => loadConfig({ SHOEBOX_DATABASE_URL: 'postgres://h/db', SHOEBOX_REDIS_URL: 'http://h' })).toThrow(/SHOEBOX_REDIS_URL/);
   });
 });

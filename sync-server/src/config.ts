@@ -16,7 +16,22 @@ export interface SyncServerConfig {
   readonly dataDir: string;
   /** `SHOEBOX_STATIC_DIR`, default `./dist/client`: the built PWA served at `/`. */
   readonly staticDir: string;
+  /**
+   * `SHOEBOX_DATABASE_URL` (postgres://…), default unset: rooms persist in PostgreSQL instead of
+   * the embedded SQLite file. Accounts stay in `dataDir`.
+   */
+  readonly databaseUrl: string | undefined;
+  /**
+   * `SHOEBOX_REDIS_URL` (redis://…), default unset: scale-out mode, live edits shared with other
+   * relay nodes over Redis pub/sub. Requires SHOEBOX_DATABASE_URL (the nodes' shared store).
+   */
+  readonly redisUrl: string | undefined;
+  /** Which storage and sharing the settings above select. */
+  readonly mode: RelayMode;
 }
+
+export const RelayMode = { embedded: 'embedded', postgres: 'postgres', scaleOut: 'scaleOut' } as const;
+export type RelayMode = (typeof RelayMode)[keyof typeof RelayMode];
 
 export const DEFAULT_CONFIG = {
   port: 3000,
@@ -57,10 +72,30 @@ const parseDir = (name: string, raw: string | undefined, fallback: string, cwd: 
   return path.resolve(cwd, dir);
 };
 
+const parseUrl = (name: string, raw: string | undefined, protocols: readonly string[]): string | undefined => {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}//…), got an unparsable value`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must start with ${protocols.join(' or ')}//, got ${url.protocol}//`);
+  return raw;
+};
+
 /** Parses and validates the environment; every failure names the variable. */
-export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => ({
-  port: parsePort(value(env, 'PORT')),
-  host: parseHost(value(env, 'HOST')),
-  dataDir: parseDir('SHOEBOX_DATA_DIR', value(env, 'SHOEBOX_DATA_DIR'), DEFAULT_CONFIG.dataDir, cwd),
-  staticDir: parseDir('SHOEBOX_STATIC_DIR', value(env, 'SHOEBOX_STATIC_DIR'), DEFAULT_CONFIG.staticDir, cwd),
-});
+export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => {
+  const databaseUrl = parseUrl('SHOEBOX_DATABASE_URL', value(env, 'SHOEBOX_DATABASE_URL'), ['postgres:', 'postgresql:']);
+  const redisUrl = parseUrl('SHOEBOX_REDIS_URL', value(env, 'SHOEBOX_REDIS_URL'), ['redis:', 'rediss:']);
+  if (redisUrl && !databaseUrl) throw new ConfigError('SHOEBOX_REDIS_URL (scale-out mode) needs SHOEBOX_DATABASE_URL: nodes must share one PostgreSQL store');
+  return {
+    port: parsePort(value(env, 'PORT')),
+    host: parseHost(value(env, 'HOST')),
+    dataDir: parseDir('SHOEBOX_DATA_DIR', value(env, 'SHOEBOX_DATA_DIR'), DEFAULT_CONFIG.dataDir, cwd),
+    staticDir: parseDir('SHOEBOX_STATIC_DIR', value(env, 'SHOEBOX_STATIC_DIR'), DEFAULT_CONFIG.staticDir, cwd),
+    databaseUrl,
+    redisUrl,
+    mode: redisUrl ? RelayMode.scaleOut : databaseUrl ? RelayMode.postgres : RelayMode.embedded,
+  };
+};

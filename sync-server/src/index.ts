@@ -1,6 +1,8 @@
 /**
  * Public entry of the relay: accounts, the `/sync` and `/yjs/{room}` WebSocket endpoints and
- * their HTTP routes over one SQLite file, ready to be served alone or beside other routes.
+ * their HTTP routes over one SQLite file, ready to be served alone or beside other routes. Rooms
+ * persist in the same file, or in PostgreSQL (`databaseUrl`), shared live with other relay
+ * nodes over Redis (`redisUrl`: the scale-out mode).
  *
  *   const sync = await createSyncServer({ dataDir: './data' })
  *   const server = await sync.listen({ port: 3000, host: '0.0.0.0', extraRoutes: blobs.routes, staticDir: 'dist/client' })
@@ -9,15 +11,20 @@ import type { HttpRoute } from '../../protocol/src/index.js';
 import { createAuthRoutes } from './auth.routes.js';
 import { createAuthService, type AuthUser } from './auth.service.js';
 import { openDatabase } from './database.js';
+import { createLogger, type Logger } from './logger.js';
 import { metricsRoute } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { createPostgresRoomRepository } from './postgres-room.repository.js';
+import { createRedisRoomBus } from './redis-room.bus.js';
 import { createRelay, type SessionId } from './relay.js';
-import { createRoomRepository } from './room.repository.js';
+import type { RoomBus } from './room-bus.js';
+import { createRoomRepository, type RoomRepository } from './room.repository.js';
 import type { RelaySocket, SocketHandler, WsEndpoint } from './socket.js';
 import { listen as listenUws, type Listening } from './uws.transport.js';
 import { createUserRepository } from './user.repository.js';
 
-export { loadConfig, DEFAULT_CONFIG, ConfigError, type SyncServerConfig } from './config.js';
+export { loadConfig, DEFAULT_CONFIG, ConfigError, RelayMode, type SyncServerConfig } from './config.js';
+export { createLogger, type Logger } from './logger.js';
 export type { AuthUser } from './auth.service.js';
 
 export interface SyncServerOptions {
@@ -27,6 +34,16 @@ export interface SyncServerOptions {
   readonly compactAfter?: number;
   /** Rooms without sessions unload after this long; default 60 s. */
   readonly idleUnloadMs?: number;
+  /** PostgreSQL URL: rooms persist there instead of in shoebox.sqlite (accounts stay in dataDir). */
+  readonly databaseUrl?: string;
+  /** Redis URL (needs databaseUrl): share live edits with the other relay nodes on the same Redis. */
+  readonly redisUrl?: string;
+  /** Names this node in logs and bus messages; default random. */
+  readonly nodeId?: string;
+  /** Sustained messages per second one connection may send; default 500. */
+  readonly maxMessagesPerSecond?: number;
+  /** Structured log; default JSON lines. */
+  readonly logger?: Logger;
   /** Override the login limits (tests); defaults 10/min per (ip, email) and 30/min per ip. */
   readonly loginLimitPerEmail?: RateLimiter;
   readonly loginLimitPerIp?: RateLimiter;
@@ -47,20 +64,43 @@ export interface SyncServer {
   readonly routes: readonly HttpRoute[];
   /** The user a bearer token belongs to, or undefined when it is unknown or revoked. */
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
+  /** Sets or (undefined) revokes a user's grant for a room; live sessions follow at once, on every node. */
+  setGrant(userId: AuthUser['id'], room: string, access: 'read' | 'write' | 'admin' | undefined): void;
   listen(options: SyncListenOptions): Promise<Listening>;
   /** Stops every listener, ends every session and closes the database. */
   close(): Promise<void>;
 }
 
 export const createSyncServer = async (options: SyncServerOptions): Promise<SyncServer> => {
+  if (options.redisUrl && !options.databaseUrl) throw new Error('redisUrl (scale-out mode) needs databaseUrl: nodes must share one store');
+  const log = options.logger ?? createLogger({ component: 'relay', node: options.nodeId });
   const db = openDatabase(options.dataDir);
+  let rooms: RoomRepository;
+  try {
+    rooms = options.databaseUrl ? await createPostgresRoomRepository({ url: options.databaseUrl, onError: (err) => log.warn('postgres connection lost', { err }) }) : createRoomRepository(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const bus: RoomBus | undefined = options.redisUrl ? createRedisRoomBus({ url: options.redisUrl, nodeId: options.nodeId, log }) : undefined;
   const auth = createAuthService({
     users: createUserRepository(db),
     loginLimitPerEmail: options.loginLimitPerEmail,
     loginLimitPerIp: options.loginLimitPerIp,
   });
-  const relay = createRelay({ auth, rooms: createRoomRepository(db), compactAfter: options.compactAfter, idleUnloadMs: options.idleUnloadMs });
-  const routes: HttpRoute[] = [...createAuthRoutes(auth), metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms() }))];
+  const relay = createRelay({
+    auth,
+    rooms,
+    bus,
+    compactAfter: options.compactAfter,
+    idleUnloadMs: options.idleUnloadMs,
+    maxMessagesPerSecond: options.maxMessagesPerSecond,
+    logger: log,
+  });
+  const routes: HttpRoute[] = [
+    ...createAuthRoutes(auth),
+    metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms(), process_resident_memory_bytes: process.memoryUsage.rss() })),
+  ];
   const listeners = new Set<Listening>();
 
   const handlerFor = (id: SessionId): SocketHandler => ({
@@ -75,6 +115,7 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
   return {
     routes,
     authenticate: (token) => auth.authenticate(token),
+    setGrant: (userId, room, access) => auth.setGrant(userId, room, access),
     async listen({ port, host = '0.0.0.0', extraRoutes = [], staticDir }) {
       const server = await listenUws({ port, host, routes: [...routes, ...extraRoutes], websockets, staticDir });
       const listening: Listening = {
@@ -90,6 +131,8 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     async close() {
       await Promise.all([...listeners].map((l) => l.close()));
       await relay.close();
+      await bus?.close();
+      await rooms.close();
       db.close();
     },
   };

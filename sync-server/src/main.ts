@@ -1,25 +1,39 @@
 /**
- * Runs the relay alone (no blob store) from environment configuration.
+ * Runs the relay alone (no blob store) from environment configuration, logging JSON lines.
+ * SHOEBOX_DATABASE_URL moves rooms to PostgreSQL; adding SHOEBOX_REDIS_URL joins other nodes.
  *
  *   PORT=3000 SHOEBOX_DATA_DIR=./data npx tsx sync-server/src/main.ts
- *   → "Shoebox relay listening on http://localhost:3000"
+ *   → {"level":"info","event":"listening","port":3000,"mode":"embedded",…}
  */
-import { createSyncServer, loadConfig } from './index.js';
+import { randomBytes } from 'node:crypto';
+import { createLogger, createSyncServer, loadConfig } from './index.js';
+
+const nodeId = process.env.SHOEBOX_NODE_ID?.trim() || randomBytes(4).toString('hex');
+const log = createLogger({ component: 'relay', node: nodeId });
 
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
-  const sync = await createSyncServer({ dataDir: config.dataDir });
+  const rate = process.env.SHOEBOX_MAX_MESSAGES_PER_SECOND;
+  if (rate !== undefined && !/^\d{1,7}$/.test(rate)) throw new Error(`SHOEBOX_MAX_MESSAGES_PER_SECOND must be a positive integer, got ${JSON.stringify(rate)}`);
+  const sync = await createSyncServer({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    nodeId,
+    logger: log,
+    maxMessagesPerSecond: rate === undefined ? undefined : Number(rate),
+  });
   const server = await sync.listen({ port: config.port, host: config.host, staticDir: config.staticDir });
-  console.log(`Shoebox relay listening on http://localhost:${server.port}`);
+  log.info('listening', { port: server.port, host: config.host, mode: config.mode, url: `http://localhost:${server.port}` });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`Shoebox relay: ${signal}, shutting down`);
+    log.info('shutting down', { signal });
     sync.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error('shutdown failed', err);
+        log.error('shutdown failed', { err });
         process.exit(1);
       },
     );
@@ -29,6 +43,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((err: unknown) => {
-  console.error('Shoebox relay failed to start:', err instanceof Error ? err.message : err);
+  log.error('failed to start', { err });
   process.exit(1);
 });

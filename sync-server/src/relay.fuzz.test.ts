@@ -8,7 +8,7 @@ import { RecordingSocket, createFakeAuth, tempDir } from './testing.js';
 
 const ROOM = 'catalog:fuzz' as RoomId;
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
-const FRAMES = 4000;
+const FRAMES = process.env.SHOEBOX_SOAK === '1' ? 100_000 : 4000;
 
 /** mulberry32: small, seedable, good enough to pick bytes. */
 const prng = (seed: number) => {

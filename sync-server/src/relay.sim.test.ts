@@ -42,8 +42,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const storedDoc = (repo: RoomRepository): Y.Doc => {
-  const room = loadRoom(ROOM, repo, { compactAfter: Infinity });
+const storedDoc = async (repo: RoomRepository): Promise<Y.Doc> => {
+  const room = await loadRoom(ROOM, repo, { compactAfter: Infinity });
   const doc = new Y.Doc();
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
   room.destroy();
@@ -103,8 +103,8 @@ const simulate = async (seed: number): Promise<void> => {
       else Y.applyUpdate(r.doc, m.payload, 'remote');
     }
   };
-  const ackedAreDurable = () => {
-    const stored = storedDoc(repo);
+  const ackedAreDurable = async () => {
+    const stored = await storedDoc(repo);
     for (const r of replicas) {
       for (const update of r.acked) {
         const before = Y.encodeStateVector(stored);
@@ -125,7 +125,7 @@ const simulate = async (seed: number): Promise<void> => {
     else if (op < 0.9) deliverIn(r, 1 + int(4));
     else if (r.session) disconnect(r);
     else connect(r);
-    if (step % 50 === 0) ackedAreDurable();
+    if (step % 50 === 0) await ackedAreDurable();
   }
 
   for (const r of replicas) if (!r.session) connect(r);
@@ -135,8 +135,8 @@ const simulate = async (seed: number): Promise<void> => {
       deliverIn(r, r.inbox.length);
     }
   }
-  ackedAreDurable();
-  const expected = contentOf(storedDoc(repo));
+  await ackedAreDurable();
+  const expected = contentOf(await storedDoc(repo));
   for (const r of replicas) expect(contentOf(r.doc)).toEqual(expected);
 };
 

@@ -134,8 +134,8 @@ describe('relay core: /sync', () => {
     c.socket.onFrame = (bytes) => {
       const m = decodeMessage(bytes);
       if (m.type === MessageType.ack) {
-        const doc = new Y.Doc();
-        for (const u of h.repo.load(ROOM).updates) Y.applyUpdate(doc, u);
+        const doc = new Y.Doc(); // read synchronously, at the moment the ack goes out
+        for (const row of h.db.prepare<[string], { data: Buffer }>('SELECT data FROM room_updates WHERE room = ?').all(ROOM)) Y.applyUpdate(doc, row.data);
         committedAtAck = doc.getMap('m').get('k');
       }
       c.peer.receive(m);

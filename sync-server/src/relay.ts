@@ -1,7 +1,8 @@
 /**
  * The relay core: sessions, loaded rooms, fan-out and backpressure, over the minimal
  * RelaySocket with no transport in sight. Each session's messages are handled strictly in
- * order by the protocol handlers (sync.handler, yws.handler); nothing thrown escapes.
+ * order by the protocol handlers (sync.handler, yws.handler); nothing thrown escapes. With a
+ * RoomBus (scale-out mode) stored edits are published to, and received from, other nodes.
  *
  *   const relay = createRelay({ auth, rooms: createRoomRepository(db) })
  *   const id = relay.connectSync(socket); await relay.handleMessage(id, bytes)
@@ -9,13 +10,16 @@
 import { randomBytes } from 'node:crypto';
 import { Access, ErrorReason, MessageType, ProtocolError, SyncStep, decodeMessage, encodeMessage, type RoomId } from '../../protocol/src/index.js';
 import { tokenHash } from './auth.service.js';
+import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { loadRoom } from './room.js';
+import { createRoomFanout } from './relay-fanout.js';
+import { BusKind, type RoomBus } from './room-bus.js';
+import { PersistenceError } from './room.js';
 import type { RoomRepository } from './room.repository.js';
-import { SessionStatus, isClosed, type LoadedRoom, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
+import { SessionStatus, isClosed, toAccess, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
 import { CloseCode, closeCodeFor, type RelaySocket } from './socket.js';
 import { handleSyncMessage } from './sync.handler.js';
-import { ywsAwareness, ywsUpdate } from './yws.codec.js';
+import { ywsUpdate } from './yws.codec.js';
 import { handleYwsMessage, openYws } from './yws.handler.js';
 
 export type { RelayAuth, SessionId } from './session.js';
@@ -23,7 +27,11 @@ export type { RelayAuth, SessionId } from './session.js';
 export interface RelayOptions {
   readonly auth: RelayAuth;
   readonly rooms: RoomRepository;
+  /** Scale-out mode: share live edits with other relay nodes over this bus. */
+  readonly bus?: RoomBus;
   readonly metrics?: Metrics;
+  /** Structured log of failures; default JSON lines on stderr. */
+  readonly logger?: Logger;
   /** Logged updates per room before compaction; default 500. */
   readonly compactAfter?: number;
   /** A room without sessions for this long is unloaded; default 60 s. */
@@ -32,6 +40,8 @@ export interface RelayOptions {
   readonly maxBufferedBytes?: number;
   /** Messages waiting to be handled per session before it is dropped; default 1024. */
   readonly maxQueuedMessages?: number;
+  /** Sustained messages per second one connection may send; default 500 (bursts up to twice that). */
+  readonly maxMessagesPerSecond?: number;
   readonly now?: () => number;
 }
 
@@ -45,19 +55,21 @@ export interface Relay {
   /** Unloads rooms idle longer than idleUnloadMs; returns how many. Runs on a timer too. */
   sweepIdleRooms(): number;
   loadedRooms(): number;
+  sessionCount(): number;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
 export const createRelay = (options: RelayOptions): Relay => {
-  const { auth, rooms: repository, now = Date.now } = options;
+  const { auth, rooms: repository, bus, now = Date.now } = options;
   const metrics = options.metrics ?? createMetrics();
+  const log = options.logger ?? createLogger({ component: 'relay' });
   const compactAfter = options.compactAfter ?? 500;
   const idleUnloadMs = options.idleUnloadMs ?? 60_000;
   const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
   const maxQueued = options.maxQueuedMessages ?? 1024;
+  const ratePerSecond = options.maxMessagesPerSecond ?? 500;
   const sessions = new Map<SessionId, Session>();
-  const loaded = new Map<RoomId, LoadedRoom>();
 
   const send = (session: Session, bytes: Uint8Array): void => {
     if (isClosed(session)) return;
@@ -75,7 +87,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     try {
       session.socket.close(code, reason);
     } catch (err) {
-      console.error('relay: closing socket failed', err);
+      log.error('closing socket failed', { session: session.id, err });
     }
   };
 
@@ -91,35 +103,17 @@ export const createRelay = (options: RelayOptions): Relay => {
     if (sessions.delete(session.id)) metrics.connectionClosed();
   };
 
-  const roomOf = (id: RoomId): LoadedRoom => {
-    let entry = loaded.get(id);
-    if (!entry) {
-      entry = { room: loadRoom(id, repository, { compactAfter, onPersisted: metrics.persisted }), members: new Set(), idleSince: now() };
-      loaded.set(id, entry);
-    }
-    return entry;
-  };
+  const fanout = createRoomFanout({ repository, bus, compactAfter, metrics, now, send, log });
+  const { roomOf, broadcastAwareness } = fanout;
 
   const leaveRoom = (session: Session, id: RoomId): void => {
     session.rooms.delete(id);
-    const entry = loaded.get(id);
+    const entry = fanout.loaded(id);
     if (!entry || !entry.members.delete(session)) return;
     const gone = entry.room.removeAwarenessOf(session.id);
     if (gone) broadcastAwareness(entry, session, gone);
     if (entry.members.size === 0) entry.idleSince = now();
   };
-
-  /** Sends to every other member, encoding each protocol's frame at most once. */
-  const broadcast = (entry: LoadedRoom, from: Session, frames: { sync: () => Uint8Array; yws: () => Uint8Array }): void => {
-    let sync: Uint8Array | undefined;
-    let yws: Uint8Array | undefined;
-    for (const member of [...entry.members]) {
-      if (member !== from) send(member, member.kind === 'sync' ? (sync ??= frames.sync()) : (yws ??= frames.yws()));
-    }
-  };
-
-  const broadcastAwareness = (entry: LoadedRoom, from: Session, update: Uint8Array): void =>
-    broadcast(entry, from, { sync: () => encodeMessage({ type: MessageType.awareness, room: entry.room.id, update }), yws: () => ywsAwareness(update) });
 
   const ctx: RelayContext = {
     auth,
@@ -133,23 +127,30 @@ export const createRelay = (options: RelayOptions): Relay => {
       session.tokenHash = tokenHash(token);
       session.status = SessionStatus.open;
     },
-    joinRoom(session, id, access) {
-      const entry = roomOf(id);
+    async joinRoom(session, id, access) {
+      const entry = await roomOf(id);
+      if (isClosed(session)) return entry;
       entry.members.add(session);
       session.rooms.set(id, access);
       return entry;
     },
-    write(session, id, update) {
+    async write(session, id, update) {
       if (session.rooms.get(id) === Access.read) {
         fail(session, ErrorReason.readOnly, 'read-only access to this room', id, false);
         return false;
       }
-      const entry = roomOf(id);
-      if (!entry.room.applyUpdate(update)) return true; // empty: nothing to store or relay
-      broadcast(entry, session, {
+      const entry = await roomOf(id);
+      const durable = entry.room.apply(update);
+      if (!durable) return true; // empty: nothing to store or relay
+      // Relayed before the commit finishes, so fan-out latency carries no fsync. Safe: only the
+      // ack waits for durability, and the sender re-sends whatever was never acknowledged.
+      fanout.broadcast(entry, session, {
         sync: () => encodeMessage({ type: MessageType.sync, room: id, step: SyncStep.update, payload: update }),
         yws: () => ywsUpdate(update),
       });
+      await durable;
+      // Other nodes hear of it only once it is stored: the store stays their source of truth.
+      bus?.publish({ kind: BusKind.update, room: id, payload: update });
       return true;
     },
     diff(entry, stateVector) {
@@ -165,8 +166,19 @@ export const createRelay = (options: RelayOptions): Relay => {
       } catch (err) {
         throw new ProtocolError(ErrorReason.malformed, `bad awareness update: ${(err as Error).message}`);
       }
+      bus?.publish({ kind: BusKind.awareness, room: entry.room.id, payload: update });
       broadcastAwareness(entry, session, update);
     },
+  };
+
+  /** Token bucket per connection: false once the session sends faster than allowed. */
+  const withinRate = (session: Session): boolean => {
+    const t = now();
+    session.allowance = Math.min(2 * ratePerSecond, session.allowance + ((t - session.allowanceAt) / 1000) * ratePerSecond);
+    session.allowanceAt = t;
+    if (session.allowance < 1) return false;
+    session.allowance--;
+    return true;
   };
 
   /** Runs `task` after the session's earlier work, converting every failure into an answer. */
@@ -183,7 +195,14 @@ export const createRelay = (options: RelayOptions): Relay => {
       } catch (err) {
         if (isClosed(session)) return;
         if (err instanceof ProtocolError) return fail(session, err.reason, err.message);
-        console.error(`relay: session ${session.id} failed`, err);
+        if (err instanceof PersistenceError) {
+          // Not acknowledged; the client re-sends it after reconnecting with backoff.
+          log.warn('storage failed; session closed to retry', { session: session.id, err });
+          metrics.error('storageUnavailable');
+          if (session.kind === 'sync') send(session, encodeMessage({ type: MessageType.error, reason: ErrorReason.internal, room: '', message: 'storage unavailable; retry later' }));
+          return closeSession(session, CloseCode.tryAgainLater, 'storage unavailable');
+        }
+        log.error('session failed', { session: session.id, err });
         fail(session, ErrorReason.internal, 'internal error', '', false);
       }
     });
@@ -201,28 +220,44 @@ export const createRelay = (options: RelayOptions): Relay => {
       rooms: new Map(),
       queue: Promise.resolve(),
       queued: 0,
+      allowance: 2 * ratePerSecond,
+      allowanceAt: now(),
     };
     sessions.set(session.id, session);
     metrics.connectionOpened();
     return session;
   };
 
-  const unsubscribeRevoke = auth.onRevoke((hash) => {
+  const revokeToken = (hash: string): void => {
     for (const session of [...sessions.values()]) if (session.tokenHash === hash) fail(session, ErrorReason.unauthorized, 'token revoked');
+  };
+  /** Re-reads the user's grant for each live session in `room`: gone closes it, a downgrade applies at once. */
+  const grantChanged = (userId: string, room: string): void => {
+    for (const session of [...sessions.values()]) {
+      if (session.user?.id !== userId || !session.rooms.has(room as RoomId)) continue;
+      const grant = auth.accessFor(session.user.id, room);
+      if (grant) session.rooms.set(room as RoomId, toAccess(grant));
+      else fail(session, ErrorReason.forbidden, 'access to this room was revoked', room as RoomId);
+    }
+  };
+  const unsubscribeRevoke = auth.onRevoke((hash) => {
+    revokeToken(hash);
+    bus?.publish({ kind: BusKind.tokenRevoked, room: '', payload: new TextEncoder().encode(hash) });
+  });
+  const unsubscribeGrants = auth.onGrantChange?.((userId, room) => {
+    grantChanged(userId, room);
+    bus?.publish({ kind: BusKind.grantChanged, room, payload: new TextEncoder().encode(userId) });
+  });
+  bus?.listen({
+    message(m) {
+      if (m.kind === BusKind.tokenRevoked) return revokeToken(new TextDecoder().decode(m.payload));
+      if (m.kind === BusKind.grantChanged) return grantChanged(new TextDecoder().decode(m.payload), m.room);
+      fanout.fromBus(m);
+    },
+    resync: () => void fanout.catchUpAll(),
   });
 
-  const sweepIdleRooms = (): number => {
-    let unloaded = 0;
-    for (const [id, entry] of loaded) {
-      if (entry.members.size === 0 && now() - entry.idleSince >= idleUnloadMs) {
-        entry.room.destroy();
-        loaded.delete(id);
-        unloaded++;
-      }
-    }
-    return unloaded;
-  };
-  const sweeper = setInterval(sweepIdleRooms, Math.max(1000, idleUnloadMs / 2));
+  const sweeper = setInterval(() => fanout.sweepIdle(idleUnloadMs), Math.max(1000, idleUnloadMs / 2));
   sweeper.unref();
 
   return {
@@ -237,21 +272,26 @@ export const createRelay = (options: RelayOptions): Relay => {
       const session = sessions.get(sessionId);
       if (!session) return Promise.resolve();
       metrics.messageIn(bytes.byteLength);
+      if (!withinRate(session)) {
+        fail(session, ErrorReason.rateLimited, `more than ${ratePerSecond} messages per second`);
+        return Promise.resolve();
+      }
       return enqueue(session, () => (session.kind === 'sync' ? handleSyncMessage(ctx, session, decodeMessage(bytes)) : handleYwsMessage(ctx, session, bytes)));
     },
     disconnect(sessionId) {
       const session = sessions.get(sessionId);
       if (session) cleanup(session);
     },
-    sweepIdleRooms,
-    loadedRooms: () => loaded.size,
+    sweepIdleRooms: () => fanout.sweepIdle(idleUnloadMs),
+    loadedRooms: () => fanout.count(),
+    sessionCount: () => sessions.size,
     async close() {
       clearInterval(sweeper);
       unsubscribeRevoke();
+      unsubscribeGrants?.();
       await Promise.all([...sessions.values()].map((s) => s.queue));
       for (const session of [...sessions.values()]) closeSession(session, CloseCode.goingAway, 'server shutting down');
-      for (const entry of loaded.values()) entry.room.destroy();
-      loaded.clear();
+      await fanout.close();
     },
   };
 };

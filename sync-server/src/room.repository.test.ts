@@ -32,65 +32,66 @@ describe('room persistence', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
-  it('applying the same update twice is harmless', () => {
+  it('applying the same update twice is harmless', async () => {
     const db = open(tempDir());
-    const room = loadRoom(ROOM, createRoomRepository(db), { compactAfter: 500 });
+    const room = await loadRoom(ROOM, createRoomRepository(db), { compactAfter: 500 });
     const update = editUpdate((d) => d.getArray('a').push(['once']));
-    room.applyUpdate(update);
-    room.applyUpdate(update);
+    await room.applyUpdate(update);
+    await room.applyUpdate(update);
     expect(room.doc.getArray('a').toArray()).toEqual(['once']);
     room.destroy();
-    const reloaded = loadRoom(ROOM, createRoomRepository(db), { compactAfter: 500 });
+    const reloaded = await loadRoom(ROOM, createRoomRepository(db), { compactAfter: 500 });
     expect(reloaded.doc.getArray('a').toArray()).toEqual(['once']);
     reloaded.destroy();
   });
 
-  it('survives reopening the database, including updates whose dependencies come later', () => {
+  it('survives reopening the database, including updates whose dependencies come later', async () => {
     const dir = tempDir();
     const first = new Y.Doc();
     const u1 = editUpdate((d) => d.getText('t').insert(0, 'abc'), first);
     Y.applyUpdate(first, u1);
     const u2 = editUpdate((d) => d.getText('t').insert(3, 'def'), first);
-    let room = loadRoom(ROOM, createRoomRepository(open(dir)), { compactAfter: 500 });
-    room.applyUpdate(u2); // arrives before the update it builds on: stays pending
+    let room = await loadRoom(ROOM, createRoomRepository(open(dir)), { compactAfter: 500 });
+    await room.applyUpdate(u2); // arrives before the update it builds on: stays pending
     expect(room.doc.getText('t').toString()).toBe('');
     room.destroy();
     dbs.pop()!.close();
-    room = loadRoom(ROOM, createRoomRepository(open(dir)), { compactAfter: 500 });
-    room.applyUpdate(u1);
+    room = await loadRoom(ROOM, createRoomRepository(open(dir)), { compactAfter: 500 });
+    await room.applyUpdate(u1);
     expect(room.doc.getText('t').toString()).toBe('abcdef');
     room.destroy();
   });
 
-  it('compacts the log into a snapshot once it exceeds the threshold, losing nothing', () => {
+  it('compacts the log into a snapshot once it exceeds the threshold, losing nothing', async () => {
     const db = open(tempDir());
     const repo = createRoomRepository(db);
-    const room = loadRoom(ROOM, repo, { compactAfter: 20 });
-    for (let i = 0; i < 45; i++) room.applyUpdate(editUpdate((d) => d.getMap('m').set(`k${i}`, i), room.doc));
-    const stored = repo.load(ROOM);
+    const room = await loadRoom(ROOM, repo, { compactAfter: 20 });
+    for (let i = 0; i < 45; i++) await room.applyUpdate(editUpdate((d) => d.getMap('m').set(`k${i}`, i), room.doc));
+    await room.settled(); // compaction runs in the background
+    const stored = await repo.load(ROOM);
     expect(stored.snapshot).toBeDefined();
     expect(stored.updates.length).toBeLessThanOrEqual(20);
     room.destroy();
-    const reloaded = loadRoom(ROOM, createRoomRepository(db), { compactAfter: 20 });
+    const reloaded = await loadRoom(ROOM, createRoomRepository(db), { compactAfter: 20 });
     expect(Object.keys(reloaded.doc.getMap('m').toJSON())).toHaveLength(45);
     reloaded.destroy();
   });
 
-  it('keeps empty handshake diffs out of the log', () => {
+  it('keeps empty handshake diffs out of the log', async () => {
     const db = open(tempDir());
     const repo = createRoomRepository(db);
-    const room = loadRoom(ROOM, repo, { compactAfter: 500 });
-    expect(room.applyUpdate(Y.encodeStateAsUpdate(new Y.Doc()))).toBe(false);
-    expect(repo.load(ROOM).updates).toHaveLength(0);
+    const room = await loadRoom(ROOM, repo, { compactAfter: 500 });
+    expect(await room.applyUpdate(Y.encodeStateAsUpdate(new Y.Doc()))).toBe(false);
+    expect((await repo.load(ROOM)).updates).toHaveLength(0);
     room.destroy();
   });
 
-  it('stores nothing for an update Yjs cannot read', () => {
+  it('stores nothing for an update Yjs cannot read', async () => {
     const db = open(tempDir());
     const repo = createRoomRepository(db);
-    const room = loadRoom(ROOM, repo, { compactAfter: 500 });
-    expect(() => room.applyUpdate(new Uint8Array([200, 1, 2, 3]))).toThrow(/undecodable/);
-    expect(repo.load(ROOM).updates).toHaveLength(0);
+    const room = await loadRoom(ROOM, repo, { compactAfter: 500 });
+    await expect(room.applyUpdate(new Uint8Array([200, 1, 2, 3]))).rejects.toThrow(/undecodable/);
+    expect((await repo.load(ROOM)).updates).toHaveLength(0);
     room.destroy();
   });
 });

@@ -1,19 +1,29 @@
 /**
- * One loaded room: its Y.Doc (snapshot + logged updates), the server's view of awareness, and
- * the write path that applies an update, commits it, and compacts the log when it grows.
+ * One loaded room: its Y.Doc (snapshot + logged updates), the server's view of awareness, the
+ * write path that applies an update and resolves once it is durable, and compaction of the log
+ * into a snapshot in the background.
  *
- *   const room = loadRoom(roomId, repository, { compactAfter: 500 })
- *   room.applyUpdate(bytes)   // throws on an undecodable update; returns once it is durable
+ *   const room = await loadRoom(roomId, repository, { compactAfter: 500 })
+ *   await room.applyUpdate(bytes)   // rejects on an undecodable update; resolves once it is durable
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorReason, ProtocolError, type RoomId } from '../../protocol/src/index.js';
-import type { RoomRepository } from './room.repository.js';
+import type { RoomRepository, StoredRoom } from './room.repository.js';
 
 export interface RoomOptions {
-  /** Logged updates after which the room is rewritten as one snapshot. */
+  /** Logged updates after which the log is rewritten as one snapshot, in the background. */
   readonly compactAfter: number;
   readonly onPersisted?: (seconds: number) => void;
+  readonly onCompactionError?: (err: unknown) => void;
+}
+
+/** The store failed to commit an update: nothing was acknowledged; the client should retry later. */
+export class PersistenceError extends Error {
+  constructor(cause: unknown) {
+    super(`storage failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'PersistenceError';
+  }
 }
 
 export interface Room {
@@ -21,9 +31,19 @@ export interface Room {
   readonly doc: Y.Doc;
   /**
    * Applies an update to the doc, then commits it; false for an empty update (nothing stored).
-   * Throws ProtocolError(malformed), storing nothing, if Yjs rejects it.
+   * Rejects with ProtocolError(malformed), storing nothing, if Yjs rejects it, and with
+   * PersistenceError when the store fails.
    */
-  applyUpdate(update: Uint8Array): boolean;
+  applyUpdate(update: Uint8Array): Promise<boolean>;
+  /**
+   * The same in two steps: applies to the doc now (throwing ProtocolError(malformed), storing
+   * nothing, if Yjs rejects it) and returns the commit, or undefined for an empty update.
+   */
+  apply(update: Uint8Array): Promise<void> | undefined;
+  /** Applies an update another relay node has already stored; true when it changed the doc. */
+  applyRemote(update: Uint8Array): boolean;
+  /** Re-reads the store and applies what this node missed; returns that part, if any. */
+  catchUp(): Promise<Uint8Array | undefined>;
   stateVector(): Uint8Array;
   /** What the holder of `stateVector` lacks. Throws on a malformed state vector. */
   diff(stateVector: Uint8Array): Uint8Array;
@@ -33,42 +53,95 @@ export interface Room {
   awarenessStates(): Uint8Array | undefined;
   /** Marks the owner's clients offline; returns the update announcing it, if any. */
   removeAwarenessOf(owner: string): Uint8Array | undefined;
+  /** Resolves when no compaction is running. */
+  settled(): Promise<void>;
   destroy(): void;
 }
 
 /** An update with no structs and no deletions: `varUint(0) • varUint(0)` in Yjs' v1 encoding. */
 export const isEmptyUpdate = (update: Uint8Array): boolean => update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 
-export const loadRoom = (id: RoomId, repository: RoomRepository, options: RoomOptions): Room => {
-  const doc = new Y.Doc();
-  const stored = repository.load(id);
+const applyStored = (doc: Y.Doc, stored: StoredRoom, origin: unknown): void =>
   Y.transact(doc, () => {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const update of stored.updates) Y.applyUpdate(doc, update);
-  });
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, origin);
+    for (const update of stored.updates) Y.applyUpdate(doc, update, origin);
+  }, origin);
+
+/**
+ * Compaction reads the log back from the store rather than encoding the live doc: on a shared
+ * store the live doc may lack an update another node committed, and the horizon must cover
+ * only what the snapshot really holds.
+ */
+const compactRoom = async (id: RoomId, repository: RoomRepository): Promise<void> => {
+  const stored = await repository.load(id);
+  if (stored.updates.length === 0) return;
+  const doc = new Y.Doc({ gc: true });
+  applyStored(doc, stored, 'store');
+  const snapshot = Y.encodeStateAsUpdate(doc); // includes pending structs, so nothing is lost
+  doc.destroy();
+  await repository.compact(id, snapshot, stored.through);
+};
+
+export const loadRoom = async (id: RoomId, repository: RoomRepository, options: RoomOptions): Promise<Room> => {
+  const doc = new Y.Doc();
+  applyStored(doc, await repository.load(id), 'store');
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState(null);
   const clientsOf = new Map<string, Set<number>>();
+  let compaction: Promise<void> | undefined;
+
+  const compactSoon = (): void => {
+    compaction ??= compactRoom(id, repository)
+      .catch((err: unknown) => (options.onCompactionError ?? ((e) => console.error(`relay: compacting ${id} failed`, e)))(err))
+      .finally(() => (compaction = undefined));
+  };
+
+  const commit = async (update: Uint8Array): Promise<void> => {
+    const started = performance.now();
+    let count: number;
+    try {
+      count = await repository.append(id, update);
+    } catch (err) {
+      throw new PersistenceError(err);
+    }
+    options.onPersisted?.((performance.now() - started) / 1000);
+    if (count > options.compactAfter) compactSoon();
+  };
+
+  const apply = (update: Uint8Array): Promise<void> | undefined => {
+    // Every handshake ends with a step2 diff that is usually empty; keep those out of the log.
+    if (isEmptyUpdate(update)) return undefined;
+    // Apply first: an update Yjs cannot read must never reach the log, or the room would
+    // fail to load forever. Unknown dependencies are fine: Yjs keeps them pending and
+    // encodeStateAsUpdate includes pending structs, so compaction loses nothing.
+    try {
+      Y.applyUpdate(doc, update, 'client');
+    } catch (err) {
+      throw new ProtocolError(ErrorReason.malformed, `undecodable Yjs update: ${(err as Error).message}`);
+    }
+    return commit(update);
+  };
 
   return {
     id,
     doc,
-    applyUpdate(update) {
-      // Every handshake ends with a step2 diff that is usually empty; keep those out of the log.
-      if (isEmptyUpdate(update)) return false;
-      // Apply first: an update Yjs cannot read must never reach the log, or the room would
-      // fail to load forever. Unknown dependencies are fine: Yjs keeps them pending and
-      // encodeStateAsUpdate includes pending structs, so compaction loses nothing.
-      try {
-        Y.applyUpdate(doc, update, 'client');
-      } catch (err) {
-        throw new ProtocolError(ErrorReason.malformed, `undecodable Yjs update: ${(err as Error).message}`);
-      }
-      const started = performance.now();
-      const count = repository.append(id, update);
-      if (count > options.compactAfter) repository.compact(id, Y.encodeStateAsUpdate(doc));
-      options.onPersisted?.((performance.now() - started) / 1000);
+    apply,
+    async applyUpdate(update) {
+      const durable = apply(update);
+      if (!durable) return false;
+      await durable;
       return true;
+    },
+    applyRemote(update) {
+      const before = Y.encodeStateVector(doc);
+      Y.applyUpdate(doc, update, 'remote');
+      return !equalBytes(before, Y.encodeStateVector(doc));
+    },
+    async catchUp() {
+      const before = Y.encodeStateVector(doc);
+      applyStored(doc, await repository.load(id), 'store');
+      const missed = Y.encodeStateAsUpdate(doc, before);
+      return isEmptyUpdate(missed) ? undefined : missed;
     },
     stateVector: () => Y.encodeStateVector(doc),
     diff: (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),
@@ -90,9 +163,14 @@ export const loadRoom = (id: RoomId, repository: RoomRepository, options: RoomOp
       awarenessProtocol.removeAwarenessStates(awareness, clients, 'server');
       return awarenessProtocol.encodeAwarenessUpdate(awareness, clients);
     },
+    settled: async () => {
+      while (compaction) await compaction;
+    },
     destroy() {
       awareness.destroy();
       doc.destroy();
     },
   };
 };
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);

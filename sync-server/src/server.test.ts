@@ -158,6 +158,20 @@ describe('sync server over real sockets', () => {
     expect(text).toMatch(/^shoebox_ws_connections 1$/m);
     expect(text).toMatch(/^shoebox_rooms_loaded 1$/m);
     expect(text).toMatch(/^shoebox_ws_messages_in_total [1-9]/m);
+    for (const family of ['shoebox_ws_messages_out_total', 'shoebox_ws_bytes_in_total', 'shoebox_ws_bytes_out_total', 'shoebox_ws_connections_opened_total']) {
+      expect(text).toMatch(new RegExp(`^${family} [1-9]`, 'm'));
+    }
+    expect(text).toMatch(/^shoebox_room_load_seconds_count 1$/m);
+    expect(text).toMatch(/^shoebox_persist_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    expect(text).toMatch(/^shoebox_process_resident_memory_bytes [1-9]/m);
+    // Errors are counted by reason: a frame that is not a message.
+    const bad = new WebSocket(`ws://127.0.0.1:${port}/sync`);
+    await new Promise((resolve) => bad.once('open', resolve));
+    const closed = new Promise((resolve) => bad.on('close', resolve));
+    bad.send(new Uint8Array([250, 1]));
+    await closed;
+    const after = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(after).toMatch(/^shoebox_ws_errors_total\{reason="malformed"\} 1$/m);
   });
 
   it('closes sockets that send text frames or frames over the 16 MiB cap', async () => {

@@ -19,6 +19,8 @@ export interface RelayAuth {
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
   accessFor(userId: AuthUser['id'], room: string): GrantAccess | undefined;
   onRevoke(listener: (tokenHash: string) => void): () => void;
+  /** Called with (user, room) whenever that user's grant for the room changes or is removed. */
+  onGrantChange?(listener: (userId: AuthUser['id'], room: string) => void): () => void;
 }
 
 export const SessionStatus = { awaitingHello: 'awaitingHello', open: 'open', closed: 'closed' } as const;
@@ -34,6 +36,9 @@ export interface Session {
   readonly rooms: Map<RoomId, Access>;
   queue: Promise<void>;
   queued: number;
+  /** Token bucket of messages this session may still send now (refilled per second). */
+  allowance: number;
+  allowanceAt: number;
 }
 
 export interface LoadedRoom {
@@ -50,11 +55,11 @@ export interface RelayContext {
   fail(session: Session, reason: ErrorReason, message: string, room?: RoomId | '', close?: boolean): void;
   /** Opens the session for `user`; revoking `token` will close it. */
   authenticated(session: Session, user: AuthUser, token: string): void;
-  roomOf(id: RoomId): LoadedRoom;
-  joinRoom(session: Session, id: RoomId, access: Access): LoadedRoom;
+  roomOf(id: RoomId): Promise<LoadedRoom>;
+  joinRoom(session: Session, id: RoomId, access: Access): Promise<LoadedRoom>;
   leaveRoom(session: Session, id: RoomId): void;
   /** Applies, commits, then fans out a client write. False when refused (read-only). */
-  write(session: Session, id: RoomId, update: Uint8Array): boolean;
+  write(session: Session, id: RoomId, update: Uint8Array): Promise<boolean>;
   /** The room's diff against a client state vector; ProtocolError(malformed) on a bad one. */
   diff(entry: LoadedRoom, stateVector: Uint8Array): Uint8Array;
   /** Applies an awareness update from the session and relays it to the room's others. */

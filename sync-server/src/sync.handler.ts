@@ -27,7 +27,8 @@ export const handleSyncMessage = async (ctx: RelayContext, session: Session, m: 
   if (m.type === MessageType.join) {
     const grant = ctx.auth.accessFor(session.user!.id, m.room);
     if (!grant) return ctx.fail(session, ErrorReason.forbidden, 'no grant for this room', m.room, false);
-    const entry = ctx.joinRoom(session, m.room, toAccess(grant));
+    const entry = await ctx.joinRoom(session, m.room, toAccess(grant));
+    if (isClosed(session)) return;
     ctx.send(session, encodeMessage({ type: MessageType.joined, room: m.room, access: toAccess(grant) }));
     ctx.send(session, encodeMessage({ type: MessageType.sync, room: m.room, step: SyncStep.step1, payload: entry.room.stateVector() }));
     return;
@@ -41,16 +42,16 @@ export const handleSyncMessage = async (ctx: RelayContext, session: Session, m: 
       return ctx.leaveRoom(session, m.room);
     case MessageType.sync:
       if (m.step === SyncStep.step1) {
-        const payload = ctx.diff(ctx.roomOf(m.room), m.payload);
+        const payload = ctx.diff(await ctx.roomOf(m.room), m.payload);
         return ctx.send(session, encodeMessage({ type: MessageType.sync, room: m.room, step: SyncStep.step2, payload }));
       }
       // step2 (the client's diff after our step1) and plain updates: stored and relayed, not acked.
-      ctx.write(session, m.room, m.payload);
+      await ctx.write(session, m.room, m.payload);
       return;
     case MessageType.update:
-      if (ctx.write(session, m.room, m.update)) ctx.send(session, encodeMessage({ type: MessageType.ack, room: m.room, seq: m.seq }));
+      if (await ctx.write(session, m.room, m.update)) ctx.send(session, encodeMessage({ type: MessageType.ack, room: m.room, seq: m.seq }));
       return;
     case MessageType.awareness:
-      return ctx.awareness(ctx.roomOf(m.room), session, m.update);
+      return ctx.awareness(await ctx.roomOf(m.room), session, m.update);
   }
 };

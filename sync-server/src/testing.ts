@@ -47,11 +47,13 @@ export class RecordingSocket implements RelaySocket {
 export interface FakeAuth extends RelayAuth {
   addUser(token: string, id: string, grants: Record<string, GrantAccess>): AuthUser;
   revoke(token: string): void;
+  setGrant(userId: string, room: string, access: GrantAccess | undefined): void;
 }
 
 export const createFakeAuth = (): FakeAuth => {
   const users = new Map<string, { user: AuthUser; grants: Record<string, GrantAccess> }>();
   const listeners = new Set<(hash: string) => void>();
+  const grantListeners = new Set<(userId: UserId, room: string) => void>();
   return {
     addUser(token, id, grants) {
       const user: AuthUser = { id: id as UserId, email: `${id}@example.test`, name: id, isOwner: false };
@@ -61,6 +63,18 @@ export const createFakeAuth = (): FakeAuth => {
     revoke(token) {
       users.delete(token);
       for (const l of listeners) l(tokenHash(token));
+    },
+    setGrant(userId, room, access) {
+      for (const u of users.values()) {
+        if (u.user.id !== userId) continue;
+        if (access) u.grants[room] = access;
+        else delete u.grants[room];
+      }
+      for (const l of grantListeners) l(userId as UserId, room);
+    },
+    onGrantChange(listener) {
+      grantListeners.add(listener);
+      return () => grantListeners.delete(listener);
     },
     authenticate: async (token) => (token ? users.get(token)?.user : undefined),
     accessFor: (userId, room) => [...users.values()].find((u) => u.user.id === userId)?.grants[room],

@@ -52,6 +52,8 @@ export interface UserRepository {
   grantsOf(userId: UserId): RoomGrant[];
   grantOf(userId: UserId, room: string): GrantAccess | undefined;
   setGrant(userId: UserId, grant: RoomGrant): void;
+  /** Returns true when a grant was removed. */
+  deleteGrant(userId: UserId, room: string): boolean;
 }
 
 export const createUserRepository = (db: SqliteDatabase): UserRepository => {
@@ -69,6 +71,8 @@ export const createUserRepository = (db: SqliteDatabase): UserRepository => {
   const upsertGrant = db.prepare(
     'INSERT INTO grants (user_id, room, access) VALUES (?, ?, ?) ON CONFLICT (user_id, room) DO UPDATE SET access = excluded.access',
   );
+
+  const removeGrant = db.prepare('DELETE FROM grants WHERE user_id = ? AND room = ?');
 
   const insertUser = db.transaction((user: NewUser, makeGrants: (id: UserId) => readonly RoomGrant[], mode: 'first' | 'additional') => {
     const existing = count.get()!.n;
@@ -89,5 +93,6 @@ export const createUserRepository = (db: SqliteDatabase): UserRepository => {
     grantsOf: (userId) => grants.all(userId).map((g) => ({ room: g.room, access: g.access })),
     grantOf: (userId, room) => grant.get(userId, room)?.access,
     setGrant: (userId, g) => void upsertGrant.run(userId, g.room, g.access),
+    deleteGrant: (userId, room) => removeGrant.run(userId, room).changes > 0,
   };
 };

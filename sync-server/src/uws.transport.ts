@@ -278,7 +278,8 @@ const handleHttp = async (
 const textOf = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
 
 interface WsData {
-  readonly info: UpgradeInfo;
+  /** Dropped once the endpoint has opened: thousands of idle sockets need not keep their query strings. */
+  info: UpgradeInfo | undefined;
   handler: SocketHandler | undefined;
   closed: boolean;
 }
@@ -323,8 +324,9 @@ const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocket
           },
           bufferedAmount: () => (data.closed ? 0 : ws.getBufferedAmount()),
         },
-        data.info,
+        data.info!,
       );
+      data.info = undefined;
     } catch (err) {
       console.error('ws: open failed', err);
       ws.end(CloseCode.internal, 'internal error');

@@ -17,24 +17,26 @@ export const openYws = async (ctx: RelayContext, session: Session, room: string,
   const grant = ctx.auth.accessFor(user.id, room);
   if (!grant) return ctx.fail(session, ErrorReason.forbidden, 'no grant for this room');
   ctx.authenticated(session, user, token);
-  const entry = ctx.joinRoom(session, room, toAccess(grant));
+  const entry = await ctx.joinRoom(session, room, toAccess(grant));
+  if (isClosed(session)) return;
   ctx.send(session, ywsSyncStep1(entry.room.stateVector()));
   const states = entry.room.awarenessStates();
   if (states) ctx.send(session, ywsAwareness(states));
 };
 
-export const handleYwsMessage = (ctx: RelayContext, session: Session, bytes: Uint8Array): void => {
+export const handleYwsMessage = async (ctx: RelayContext, session: Session, bytes: Uint8Array): Promise<void> => {
   if (session.status !== SessionStatus.open) return;
   const [room] = session.rooms.keys();
-  const entry = ctx.roomOf(room!);
+  if (room === undefined) return; // the grant was revoked: the session is closing
+  const entry = await ctx.roomOf(room);
   const action = readYwsMessage(bytes);
   switch (action.type) {
     case YwsAction.step1:
       return ctx.send(session, ywsSyncStep2(ctx.diff(entry, action.payload)));
     case YwsAction.update:
       // y-websocket has no way to show a refusal; the write is dropped and counted.
-      if (session.rooms.get(room!) === Access.read) return ctx.metrics.error(ErrorReason.readOnly);
-      ctx.write(session, room!, action.payload);
+      if (session.rooms.get(room) === Access.read) return ctx.metrics.error(ErrorReason.readOnly);
+      await ctx.write(session, room, action.payload);
       return;
     case YwsAction.awareness:
       return ctx.awareness(entry, session, action.payload);

@@ -20,6 +20,7 @@ export class AppToolbar extends LitElement {
     statusDetail: { type: String },
     userName: { type: String },
     userEmail: { type: String },
+    isOwner: { type: Boolean }, // issue 5: admin Jobs page
     menuOpen: { state: true },
   };
   declare filter: TimelineFilter;
@@ -29,6 +30,7 @@ export class AppToolbar extends LitElement {
   declare userName: string;
   declare userEmail: string;
   declare menuOpen: boolean;
+  declare isOwner: boolean; // issue 5: admin Jobs page
 
   static override styles = [
     buttonStyles,
@@ -59,6 +61,7 @@ export class AppToolbar extends LitElement {
     this.userName = '';
     this.userEmail = '';
     this.menuOpen = false;
+    this.isOwner = false; // issue 5: admin Jobs page
   }
 
   override render() {
@@ -85,6 +88,9 @@ export class AppToolbar extends LitElement {
         ${this.menuOpen
           ? html`<div class="menu" role="menu" data-testid="user-menu-panel">
               <div class="who"><div class="name">${this.userName}</div><div class="email">${this.userEmail}</div></div>
+              ${this.isOwner /* issue 5: admin Jobs page */
+                ? html`<button class="btn" role="menuitem" data-testid="admin-jobs-button" @click=${() => { this.menuOpen = false; this.emit('sbx-admin-jobs', null); }}>${icons.info} Jobs</button>`
+                : null}
               <button class="btn" role="menuitem" data-testid="logout-button" @click=${() => { this.menuOpen = false; this.emit('sbx-logout', null); }}>${icons.logout} Log out</button>
             </div>`
           : null}

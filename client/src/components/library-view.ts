@@ -13,6 +13,7 @@ import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
 import type { LibrarySession } from '../domain/library-session.js';
+import './admin-jobs-view.js'; // issue 5: admin Jobs page
 import './app-toolbar.js';
 import './asset-viewer.js';
 import './drop-overlay.js';
@@ -27,11 +28,13 @@ export class LibraryView extends LitElement {
     filter: { state: true },
     openId: { state: true },
     dragging: { state: true },
+    adminJobs: { state: true }, // issue 5: admin Jobs page
   };
   declare library: LibrarySession | null;
   declare filter: TimelineFilter;
   declare openId: AssetId | null;
   declare dragging: boolean;
+  declare adminJobs: boolean; // issue 5: admin Jobs page
 
   static override styles = css`
     :host { display: block; min-height: 100vh; }
@@ -49,6 +52,7 @@ export class LibraryView extends LitElement {
     this.filter = TimelineFilter.all;
     this.openId = null;
     this.dragging = false;
+    this.adminJobs = false; // issue 5: admin Jobs page
   }
 
   override connectedCallback(): void {
@@ -83,8 +87,13 @@ export class LibraryView extends LitElement {
         .userEmail=${user?.email ?? ''}
         @sbx-filter=${(e: CustomEvent<TimelineFilter>) => (this.filter = e.detail)}
         @sbx-import=${this.pickFiles}
+        .isOwner=${user?.isOwner ?? false}
+        @sbx-admin-jobs=${() => (this.adminJobs = true)}
       ></sbx-app-toolbar>
-      <main data-testid="library">
+      ${this.adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
+        ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
+        : nothing}
+      <main data-testid="library" ?hidden=${this.adminJobs}>
         <sbx-timeline-view
           .view=${view}
           .thumbs=${this.library?.thumbs ?? null}

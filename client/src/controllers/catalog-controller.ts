@@ -1,21 +1,25 @@
 /**
- * Keeps a TimelineIndex in step with the catalog Y.Doc (one index update per transaction,
- * one render per animation frame) and performs the user's catalog edits through the
+ * Keeps a TimelineIndex in step with the catalog Y.Doc (one index update per animation
+ * frame, whatever the number of transactions; a render only when something changed) and performs the user's catalog edits through the
  * protocol's catalog functions.
  *
  *   private catalog = new CatalogController(this, () => this.library);
  *   const view = this.catalog.view(TimelineFilter.all); this.catalog.toggleFavorite(id)
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { getAsset, listAssets, restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset } from '../../../protocol/src/index.js';
+import { restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset } from '../../../protocol/src/index.js';
 import { observeCatalog } from '../domain/catalog/catalog-store.js';
 import { TimelineIndex, type TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
 import type { LibrarySession } from '../domain/library-session.js';
 
+const emptyView = (filter: TimelineFilter): TimelineView => ({
+  filter, count: 0, runs: [], at: () => undefined, order: [], position: { get: () => undefined },
+});
+
 export class CatalogController implements ReactiveController {
   /** False until the IndexedDB copy of the catalog is loaded. */
   loaded = false;
-  private readonly index = new TimelineIndex();
+  private index: TimelineIndex | null = null;
   private bound: LibrarySession | null = null;
   private unobserve: (() => void) | null = null;
   private frame = 0;
@@ -40,20 +44,20 @@ export class CatalogController implements ReactiveController {
   }
 
   view(filter: TimelineFilter): TimelineView {
-    return this.index.view(filter);
+    return this.index?.view(filter) ?? emptyView(filter);
   }
 
   get(id: AssetId): CatalogAsset | undefined {
-    return this.index.get(id);
+    return this.index?.get(id);
   }
 
   get size(): number {
-    return this.index.size;
+    return this.index?.size ?? 0;
   }
 
   toggleFavorite(id: AssetId): void {
     const doc = this.bound?.catalog.doc;
-    const asset = this.index.get(id);
+    const asset = this.index?.get(id);
     if (doc && asset) setFavorite(doc, id, !asset.favorite);
   }
 
@@ -72,7 +76,7 @@ export class CatalogController implements ReactiveController {
     const library = this.library();
     this.bound = library;
     this.loaded = false;
-    this.index.load([]);
+    this.index = null;
     if (!library) return;
     const { doc } = library.catalog;
     const pending = new Set<AssetId>();
@@ -81,14 +85,14 @@ export class CatalogController implements ReactiveController {
       if (this.frame) return;
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.index.apply([...pending], (id) => getAsset(doc, id));
+        this.index?.refresh(pending);
         pending.clear();
         this.host.requestUpdate();
       });
     });
     void library.catalog.whenLoaded.then(() => {
       if (this.bound !== library) return;
-      this.index.load(listAssets(doc));
+      this.index = new TimelineIndex(doc);
       pending.clear();
       this.loaded = true;
       this.host.requestUpdate();

@@ -14,7 +14,7 @@ export type TensorSpec = {
   readonly name: string;
   /** Dimensions; the string `N` is the batch size. */
   readonly shape: readonly (number | string)[];
-  readonly dtype: 'float32';
+  readonly dtype: 'float32' | 'int32';
 };
 
 export type FaceModelSpec = {

@@ -8,7 +8,8 @@
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { catalogMaps, catalogRoom, initCatalog, type AssetId, type RoomId, type UserId } from '../../../../protocol/src/index.js';
+import { generateLibrary, parseGenerateRequest } from './generated-library.js';
+import { catalogRoom, compactFacts, initCatalog, observeAssets, type AssetId, type RoomId, type UserId } from '../../../../protocol/src/index.js';
 
 export interface CatalogStore {
   readonly room: RoomId;
@@ -27,6 +28,10 @@ export const openCatalog = (user: UserId): CatalogStore => {
   const whenLoaded = persistence.whenSynced.then(() => {
     try {
       initCatalog(doc);
+      // One chunk per imported file adds up; rewrite into full chunks (SPEC F3).
+      compactFacts(doc);
+      const request = typeof location === 'undefined' ? null : parseGenerateRequest(location.hash);
+      if (request) console.info(`catalog: generated ${generateLibrary(doc, request)} assets`);
     } catch (err) {
       console.error(err);
     }
@@ -43,21 +48,8 @@ export const openCatalog = (user: UserId): CatalogStore => {
   };
 };
 
-/** Calls back with the ids touched by each transaction on the asset, favourite or trash maps. */
-export const observeCatalog = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => {
-  const maps = catalogMaps(doc);
-  const watched = new Set<object>([maps.assets, maps.favorite, maps.trashed]);
-  // afterTransaction reports every touched key of a transaction at once, so an import of
-  // 500 files or a remote sync step2 becomes one index update instead of one per map.
-  const onAfter = (tr: Y.Transaction): void => {
-    const ids = new Set<AssetId>();
-    for (const [type, keys] of tr.changed) {
-      if (!watched.has(type)) continue;
-      for (const key of keys) if (key !== null) ids.add(key as AssetId);
-    }
-    if (ids.size > 0) onChange(ids);
-  };
-  doc.on('afterTransaction', onAfter);
-  return () => doc.off('afterTransaction', onAfter);
-};
-
+/**
+ * Calls back once per transaction with the asset ids whose facts or user state changed (an
+ * import of 500 files or a remote sync step2 is one call).
+ */
+export const observeCatalog = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => observeAssets(doc, onChange);

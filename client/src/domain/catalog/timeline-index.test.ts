@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addAsset, getAsset, listAssets, setFavorite, trashAsset, type AssetFacts, type AssetId, type BlobHash } from '../../../../protocol/src/index.js';
+import { addAsset, addAssets, setArchived, setFavorite, setTakenOverride, trashAsset, type AssetFacts, type AssetId, type BlobHash } from '../../../../protocol/src/index.js';
+import { createFactsGenerator, factsOf } from '../../../../protocol/src/catalog-builders.js';
 import { observeCatalog } from './catalog-store.js';
 import { TimelineFilter, TimelineIndex } from './timeline-index.js';
 
-let counter = 0;
+let counter = 1;
 const facts = (takenAt: string, over: Partial<AssetFacts> = {}): AssetFacts => {
   const hash = (counter++).toString(16).padStart(64, '0') as BlobHash;
-  return { hash, kind: 'image', mime: 'image/jpeg', name: `${hash.slice(-4)}.jpg`, size: 1, width: 4, height: 3, orientation: 1, takenAt, utcOffset: null, importedAt: 0, latitude: null, longitude: null, make: null, model: null, duration: null, ...over };
+  return { ...factsOf(1), hash, name: `${hash.slice(-4)}.jpg`, takenAt, ...over };
 };
+const idOf = (f: AssetFacts) => f.hash as string as AssetId;
 
 const setup = () => {
   const doc = new Y.Doc();
-  const index = new TimelineIndex();
-  observeCatalog(doc, (ids) => index.apply(ids, (id) => getAsset(doc, id)));
+  const index = new TimelineIndex(doc);
+  observeCatalog(doc, (ids) => index.refresh(ids));
   return { doc, index };
 };
+const ids = (index: TimelineIndex, filter: TimelineFilter = TimelineFilter.all) => [...index.view(filter).order].map((a) => a.hash);
 
 describe('TimelineIndex', () => {
   it('groups by day, newest day first, newest first within a day', () => {
@@ -26,48 +29,57 @@ describe('TimelineIndex', () => {
     const d = facts('2026-03-15T00:00:01');
     for (const f of [a, b, c, d]) addAsset(doc, f);
     const view = index.view(TimelineFilter.all);
-    expect(view.days.map((day) => day.day)).toEqual(['2026-03-15', '2026-03-14', '2025-12-31']);
-    expect(view.days[1]?.assets.map((x) => x.hash)).toEqual([b.hash, a.hash]);
-    expect(view.order.map((x) => x.hash)).toEqual([d.hash, b.hash, a.hash, c.hash]);
-    expect(view.position.get(a.hash as string as AssetId)).toBe(2);
+    expect(view.runs.map((r) => [r.day, r.start, r.count])).toEqual([['2026-03-15', 0, 1], ['2026-03-14', 1, 2], ['2025-12-31', 3, 1]]);
+    expect(ids(index)).toEqual([d.hash, b.hash, a.hash, c.hash]);
+    expect(view.position.get(idOf(a))).toBe(2);
+    expect(view.order.length).toBe(4);
+    expect(view.order[1]?.hash).toBe(b.hash);
   });
 
-  it('filters favourites and trash and updates incrementally', () => {
+  it('filters favourites, trash and archive and updates incrementally', () => {
     const { doc, index } = setup();
     const a = facts('2026-01-01T10:00:00');
     const b = facts('2026-01-02T10:00:00');
-    addAsset(doc, a);
-    addAsset(doc, b);
-    const idA = a.hash as string as AssetId;
-    setFavorite(doc, idA, true);
-    expect(index.view(TimelineFilter.favorites).order.map((x) => x.id)).toEqual([idA]);
-    trashAsset(doc, idA, 5);
-    expect(index.view(TimelineFilter.all).order.map((x) => x.hash)).toEqual([b.hash]);
-    expect(index.view(TimelineFilter.favorites).days).toEqual([]);
-    expect(index.view(TimelineFilter.trash).order[0]?.trashedAt).toBe(5);
+    const c = facts('2026-01-03T10:00:00');
+    addAssets(doc, [a, b, c]);
+    setFavorite(doc, idOf(a), true);
+    expect(ids(index, TimelineFilter.favorites)).toEqual([a.hash]);
+    trashAsset(doc, idOf(a), 5);
+    setArchived(doc, idOf(c), true);
+    expect(ids(index)).toEqual([b.hash]);
+    expect(index.view(TimelineFilter.favorites).count).toBe(0);
+    expect(index.view(TimelineFilter.trash).at(0)?.trashedAt).toBe(5);
   });
 
-  it('caches a view until something changes', () => {
+  it('caches a view until something changes; a date override moves an asset', () => {
     const { doc, index } = setup();
-    addAsset(doc, facts('2026-01-01T10:00:00'));
+    const a = facts('2026-01-01T10:00:00');
+    const b = facts('2026-01-02T10:00:00');
+    addAssets(doc, [a, b]);
     const first = index.view(TimelineFilter.all);
     expect(index.view(TimelineFilter.all)).toBe(first);
-    addAsset(doc, facts('2026-01-01T11:00:00'));
+    setTakenOverride(doc, idOf(a), { takenAt: '2027-01-01T00:00:00', utcOffset: null });
     expect(index.view(TimelineFilter.all)).not.toBe(first);
-    expect(index.view(TimelineFilter.all).days[0]?.assets).toHaveLength(2);
+    expect(ids(index)).toEqual([a.hash, b.hash]);
+    expect(index.view(TimelineFilter.all).runs[0]?.day).toBe('2027-01-01');
   });
 
-  it('matches a full reload after applying remote updates (one call per transaction)', () => {
+  it('matches a fresh index after remote updates, one call per transaction, with ties by hash', () => {
     const remote = new Y.Doc();
-    for (let i = 0; i < 50; i++) addAsset(remote, facts(`2026-02-${String((i % 28) + 1).padStart(2, '0')}T10:00:00`));
+    const gen = createFactsGenerator(5);
+    const all = Array.from({ length: 3000 }, () => gen.next());
+    all.push({ ...all[0]!, hash: 'f'.repeat(64) as BlobHash }, { ...all[0]!, hash: '0'.repeat(63).concat('1') as BlobHash });
+    addAssets(remote, all.slice(0, 1500));
     const { doc, index } = setup();
     let calls = 0;
     observeCatalog(doc, () => calls++);
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote));
     expect(calls).toBe(1);
-    const fresh = new TimelineIndex();
-    fresh.load(listAssets(doc));
-    expect(index.view(TimelineFilter.all).order.map((x) => x.id)).toEqual(fresh.view(TimelineFilter.all).order.map((x) => x.id));
-    expect(index.size).toBe(50);
+    addAssets(doc, all.slice(1500));
+    const fresh = new TimelineIndex(doc);
+    expect(ids(index)).toEqual(ids(fresh));
+    const sorted = [...all].sort((x, y) => (x.takenAt < y.takenAt ? 1 : x.takenAt > y.takenAt ? -1 : x.hash < y.hash ? -1 : 1)).map((f) => f.hash);
+    expect(ids(fresh)).toEqual(sorted);
+    expect(index.size).toBe(3002);
   });
 });

@@ -1,144 +1,231 @@
 /**
- * The timeline's in-memory index: assets grouped into day buckets, newest first, kept up
- * to date incrementally from the ids a Y.Doc observer reports. Views (all / favourites /
- * trash) are built lazily and cached until the next change; per-day sort order is cached
- * too, so a change re-sorts only the days it touches. A virtualized grid can lay out from
- * the bucket counts alone.
+ * The timeline's index for a catalog of any size: every asset's slot (from the protocol's
+ * columnar facts index) in one Int32Array sorted newest first, per-slot flags and effective
+ * dates in typed arrays, and views (all / favourites / trash) that are day runs over that
+ * order. Assets become objects only when a tile or the viewer asks (`view.at(i)`). Kept up
+ * to date incrementally from the ids the catalog observer reports: state changes flip flags,
+ * new assets are merged into the order, only a date override re-sorts.
  *
- *   const index = new TimelineIndex(); index.load(listAssets(doc));
- *   index.apply(changedIds, (id) => getAsset(doc, id)); const { days } = index.view(TimelineFilter.all);
+ *   const index = new TimelineIndex(doc); index.refresh(changedIds)
+ *   const view = index.view(TimelineFilter.all); view.runs[0]; view.at(0)
  */
-import { compareTakenDesc, dayOf, type AssetId, type CatalogAsset } from '../../../../protocol/src/index.js';
+import type * as Y from 'yjs';
+import { catalogMaps, factsIndex, getAsset, takenSeconds, takenString, type AssetId, type CatalogAsset, type DocFactsIndex } from '../../../../protocol/src/index.js';
 
 export const TimelineFilter = { all: 'all', favorites: 'favorites', trash: 'trash' } as const;
 export type TimelineFilter = (typeof TimelineFilter)[keyof typeof TimelineFilter];
 
-export interface DayBucket {
+/** One day of a view: `count` assets from position `start` of the view's order. */
+export interface DayRun {
   /** `YYYY-MM-DD` of the local time taken. */
   readonly day: string;
-  readonly assets: readonly CatalogAsset[];
+  readonly start: number;
+  readonly count: number;
 }
 
 export interface TimelineView {
   readonly filter: TimelineFilter;
-  readonly days: readonly DayBucket[];
-  /** Every asset of the view in display order, for the viewer's previous/next. */
+  readonly count: number;
+  readonly runs: readonly DayRun[];
+  /** The asset at a position of the view (built on demand, cached). */
+  at(position: number): CatalogAsset | undefined;
+  /** Every asset of the view in display order, materialized lazily (for the viewer's previous/next). */
   readonly order: readonly CatalogAsset[];
-  /** Position of each asset in `order`. */
-  readonly position: ReadonlyMap<AssetId, number>;
+  /** Position of an asset in `order`. */
+  readonly position: { get(id: AssetId): number | undefined };
 }
 
-const matches = (filter: TimelineFilter, asset: CatalogAsset): boolean => {
+const Flag = { favorite: 1, trashed: 2, archived: 4 } as const;
+const DAY = 86_400;
+
+const matches = (filter: TimelineFilter, flags: number): boolean => {
   switch (filter) {
     case TimelineFilter.all:
-      return asset.trashedAt === null;
+      return (flags & (Flag.trashed | Flag.archived)) === 0;
     case TimelineFilter.favorites:
-      return asset.trashedAt === null && asset.favorite;
+      return (flags & (Flag.trashed | Flag.archived)) === 0 && (flags & Flag.favorite) !== 0;
     case TimelineFilter.trash:
-      return asset.trashedAt !== null;
+      return (flags & Flag.trashed) !== 0;
   }
 };
 
 export class TimelineIndex {
-  private readonly assets = new Map<AssetId, CatalogAsset>();
-  private readonly byDay = new Map<string, Set<AssetId>>();
-  private readonly sortedDays = new Map<string, CatalogAsset[]>();
-  private dayOrder: string[] | null = null;
-  private readonly views = new Map<TimelineFilter, TimelineView>();
   /** Bumped on every change; lets callers skip work when nothing moved. */
   version = 0;
+  private readonly facts: DocFactsIndex;
+  private known = 0;
+  private flags = new Uint8Array(0);
+  private taken = new Float64Array(0);
+  private sorted = new Int32Array(0);
+  private readonly views = new Map<TimelineFilter, TimelineView>();
+  private readonly assets = new Map<number, CatalogAsset>();
+
+  constructor(private readonly doc: Y.Doc) {
+    this.facts = factsIndex(doc);
+    this.addNew();
+  }
 
   get size(): number {
-    return this.assets.size;
+    return this.known;
   }
 
   get(id: AssetId): CatalogAsset | undefined {
-    return this.assets.get(id);
+    const slot = this.facts.slotOf(id);
+    return slot < 0 || slot >= this.known ? undefined : this.assetOf(slot);
   }
 
-  load(assets: Iterable<CatalogAsset>): void {
-    this.assets.clear();
-    this.byDay.clear();
-    this.invalidateAll();
-    for (const asset of assets) this.insert(asset);
-  }
-
-  /** Re-reads the given ids; `read` returns undefined for an id that no longer exists. */
-  apply(ids: Iterable<AssetId>, read: (id: AssetId) => CatalogAsset | undefined): void {
+  /** Re-reads the given ids (one call per catalog transaction). */
+  refresh(ids: Iterable<AssetId>): void {
+    const m = catalogMaps(this.doc);
+    let resort = false;
     for (const id of ids) {
-      this.remove(id);
-      const asset = read(id);
-      if (asset) this.insert(asset);
+      const slot = this.facts.slotOf(id);
+      if (slot < 0 || slot >= this.known) continue;
+      this.assets.delete(slot);
+      this.flags[slot] = (m.favorite.get(id) === true ? Flag.favorite : 0) | (m.trashed.has(id) ? Flag.trashed : 0) | (m.archived.get(id) === true ? Flag.archived : 0);
+      const taken = this.effectiveTaken(slot, id);
+      if (taken !== this.taken[slot]) {
+        this.taken[slot] = taken;
+        resort = true;
+      }
     }
+    this.addNew();
+    if (resort) this.sorted.sort(this.compare);
     this.views.clear();
     this.version++;
   }
 
   view(filter: TimelineFilter): TimelineView {
-    const cached = this.views.get(filter);
-    if (cached) return cached;
-    const days: DayBucket[] = [];
-    const order: CatalogAsset[] = [];
-    const position = new Map<AssetId, number>();
-    for (const day of this.orderedDays()) {
-      const assets = this.sortedDay(day).filter((a) => matches(filter, a));
-      if (assets.length === 0) continue;
-      days.push({ day, assets });
-      for (const asset of assets) {
-        position.set(asset.id, order.length);
-        order.push(asset);
-      }
-    }
-    const view: TimelineView = { filter, days, order, position };
-    this.views.set(filter, view);
+    let view = this.views.get(filter);
+    if (!view) this.views.set(filter, (view = this.buildView(filter)));
     return view;
   }
 
-  private insert(asset: CatalogAsset): void {
-    this.assets.set(asset.id, asset);
-    const day = dayOf(asset);
-    let ids = this.byDay.get(day);
-    if (!ids) {
-      ids = new Set();
-      this.byDay.set(day, ids);
-      this.dayOrder = null;
+  private readonly compare = (a: number, b: number): number => {
+    const d = this.taken[b]! - this.taken[a]!;
+    if (d !== 0) return d;
+    const x = this.facts.idAt(a);
+    const y = this.facts.idAt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+
+  private effectiveTaken(slot: number, id: AssetId): number {
+    const override = catalogMaps(this.doc).takenOverride.get(id);
+    if (override) {
+      try {
+        return takenSeconds(override.takenAt);
+      } catch {
+        // a malformed override from a peer: show the facts' date
+      }
     }
-    ids.add(asset.id);
-    this.sortedDays.delete(day);
+    return this.facts.taken[slot]!;
   }
 
-  private remove(id: AssetId): void {
-    const old = this.assets.get(id);
-    if (!old) return;
-    this.assets.delete(id);
-    const day = dayOf(old);
-    const ids = this.byDay.get(day);
-    ids?.delete(id);
-    if (ids?.size === 0) {
-      this.byDay.delete(day);
-      this.dayOrder = null;
+  /** Takes in the slots the facts index gained since the last call, merged into the order. */
+  private addNew(): void {
+    const from = this.known;
+    const to = this.facts.size;
+    if (to === from) return;
+    const flags = new Uint8Array(to);
+    flags.set(this.flags);
+    const taken = new Float64Array(to);
+    taken.set(this.taken);
+    taken.set(this.facts.taken.subarray(from, to), from);
+    this.flags = flags;
+    this.taken = taken;
+    this.known = to;
+    const m = catalogMaps(this.doc);
+    if (to - from > 10_000) {
+      // Bulk (a cold load): walk the sparse state maps once instead of looking up every slot.
+      const mark = (keys: Iterable<string>, bit: number, when?: (key: string) => boolean) => {
+        for (const key of keys) {
+          const slot = this.facts.slotOf(key);
+          if (slot >= from && (!when || when(key))) flags[slot]! |= bit;
+        }
+      };
+      mark(m.favorite.keys(), Flag.favorite, (k) => m.favorite.get(k) === true);
+      mark(m.trashed.keys(), Flag.trashed);
+      mark(m.archived.keys(), Flag.archived, (k) => m.archived.get(k) === true);
+      for (const key of m.takenOverride.keys()) {
+        const slot = this.facts.slotOf(key);
+        if (slot >= from) taken[slot] = this.effectiveTaken(slot, key as AssetId);
+      }
+    } else {
+      for (let slot = from; slot < to; slot++) {
+        const id = this.facts.idAt(slot);
+        flags[slot] = (m.favorite.get(id) === true ? Flag.favorite : 0) | (m.trashed.has(id) ? Flag.trashed : 0) | (m.archived.get(id) === true ? Flag.archived : 0);
+        taken[slot] = this.effectiveTaken(slot, id);
+      }
     }
-    this.sortedDays.delete(day);
+    const fresh = new Int32Array(to - from);
+    for (let i = 0; i < fresh.length; i++) fresh[i] = from + i;
+    fresh.sort(this.compare);
+    // Merge two sorted runs: O(n) instead of re-sorting a million for one import.
+    const old = this.sorted;
+    const merged = new Int32Array(to);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < fresh.length) merged[k++] = this.compare(old[i]!, fresh[j]!) <= 0 ? old[i++]! : fresh[j++]!;
+    while (i < old.length) merged[k++] = old[i++]!;
+    while (j < fresh.length) merged[k++] = fresh[j++]!;
+    this.sorted = merged;
   }
 
-  private orderedDays(): string[] {
-    this.dayOrder ??= [...this.byDay.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
-    return this.dayOrder;
-  }
-
-  private sortedDay(day: string): CatalogAsset[] {
-    let sorted = this.sortedDays.get(day);
-    if (!sorted) {
-      sorted = [...(this.byDay.get(day) ?? [])].map((id) => this.assets.get(id) as CatalogAsset).sort(compareTakenDesc);
-      this.sortedDays.set(day, sorted);
+  private assetOf(slot: number): CatalogAsset | undefined {
+    let asset = this.assets.get(slot);
+    if (!asset) {
+      asset = getAsset(this.doc, this.facts.idAt(slot));
+      if (!asset) return undefined;
+      if (this.assets.size > 5000) this.assets.clear();
+      this.assets.set(slot, asset);
     }
-    return sorted;
+    return asset;
   }
 
-  private invalidateAll(): void {
-    this.sortedDays.clear();
-    this.dayOrder = null;
-    this.views.clear();
-    this.version++;
+  private buildView(filter: TimelineFilter): TimelineView {
+    const sorted = this.sorted;
+    const order = new Int32Array(sorted.length);
+    const runs: DayRun[] = [];
+    let n = 0;
+    let day = NaN;
+    let runStart = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      const slot = sorted[i]!;
+      if (!matches(filter, this.flags[slot]!)) continue;
+      const d = Math.floor(this.taken[slot]! / DAY);
+      if (d !== day) {
+        if (n > runStart) runs.push({ day: takenString(day * DAY).slice(0, 10), start: runStart, count: n - runStart });
+        day = d;
+        runStart = n;
+      }
+      order[n++] = slot;
+    }
+    if (n > runStart) runs.push({ day: takenString(day * DAY).slice(0, 10), start: runStart, count: n - runStart });
+    const slots = order.subarray(0, n);
+    const at = (position: number): CatalogAsset | undefined => (position >= 0 && position < n ? this.assetOf(slots[position]!) : undefined);
+    let positions: Map<number, number> | null = null;
+    const position = {
+      get: (id: AssetId): number | undefined => {
+        const slot = this.facts.slotOf(id);
+        if (slot < 0) return undefined;
+        if (!positions) {
+          positions = new Map();
+          for (let i = 0; i < n; i++) positions.set(slots[i]!, i);
+        }
+        return positions.get(slot);
+      },
+    };
+    // An array-like that builds assets on index access, so callers written for arrays work at any size.
+    const lazy = new Proxy([] as CatalogAsset[], {
+      get: (target, prop, receiver) => {
+        if (prop === 'length') return n;
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) return at(Number(prop));
+        if (prop === Symbol.iterator) return function* () { for (let i = 0; i < n; i++) yield at(i)!; };
+        if (prop === 'map') return <U>(fn: (a: CatalogAsset, i: number) => U): U[] => Array.from({ length: n }, (_, i) => fn(at(i)!, i));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    return { filter, count: n, runs, at, order: lazy, position };
   }
 }

@@ -20,6 +20,8 @@ export type Attribute = number | readonly number[] | string | { readonly float: 
 export type Attributes = Readonly<Record<string, Attribute>>;
 
 export type GraphIo = { readonly name: string; readonly shape: readonly (number | string)[]; readonly dtype: 'float32' };
+/** Graph inputs may also be int32 (token ids). */
+export type GraphInput = Omit<GraphIo, 'dtype'> & { readonly dtype: 'float32' | 'int32' };
 
 type Initializer = { name: string; dims: number[]; dtype: 'float32' | 'int64'; bytes: Uint8Array };
 
@@ -34,12 +36,12 @@ const encodeAttribute = (name: string, value: Attribute): InstanceType<typeof on
   return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...value] });
 };
 
-const valueInfo = (io: GraphIo): InstanceType<typeof onnx.ValueInfoProto> =>
+const valueInfo = (io: GraphInput): InstanceType<typeof onnx.ValueInfoProto> =>
   onnx.ValueInfoProto.create({
     name: io.name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: io.dtype === 'int32' ? onnx.TensorProto.DataType.INT32 : onnx.TensorProto.DataType.FLOAT,
         shape: { dim: io.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
       },
     },
@@ -52,12 +54,16 @@ const littleEndianBytes = (data: Float32Array | BigInt64Array): Uint8Array =>
 export class OnnxGraph {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   private readonly initializers: Initializer[] = [];
-  private readonly inputs: GraphIo[] = [];
+  private readonly inputs: GraphInput[] = [];
   private readonly outputs: GraphIo[] = [];
   private readonly used = new Set<string>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  /** `opset` 13 unless given (the CLIP graphs use 17 for LayerNormalization). */
+  constructor(
+    readonly name: string,
+    private readonly options: { readonly opset?: number; readonly producer?: string } = {},
+  ) {}
 
   /** A fresh tensor name built from `hint`. */
   fresh(hint: string): string {
@@ -67,9 +73,9 @@ export class OnnxGraph {
     return name;
   }
 
-  input(name: string, shape: readonly number[]): Value {
+  input(name: string, shape: readonly number[], dtype: GraphInput['dtype'] = 'float32'): Value {
     this.used.add(name);
-    this.inputs.push({ name, shape: ['N', ...shape], dtype: 'float32' });
+    this.inputs.push({ name, shape: ['N', ...shape], dtype });
     return { name, shape };
   }
 
@@ -115,7 +121,7 @@ export class OnnxGraph {
     this.outputs.push({ name, shape, dtype: 'float32' });
   }
 
-  get signature(): { inputs: readonly GraphIo[]; outputs: readonly GraphIo[] } {
+  get signature(): { inputs: readonly GraphInput[]; outputs: readonly GraphIo[] } {
     return { inputs: this.inputs, outputs: this.outputs };
   }
 
@@ -123,10 +129,10 @@ export class OnnxGraph {
     const { DataType } = onnx.TensorProto;
     const model = onnx.ModelProto.create({
       irVersion: 7,
-      producerName: 'shoebox-face-pack',
+      producerName: this.options.producer ?? 'shoebox-face-pack',
       producerVersion: '1',
       docString,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: this.options.opset ?? OPSET }],
       graph: {
         name: this.name,
         node: this.nodes,

@@ -1,0 +1,177 @@
+/**
+ * Resumable uploads with tus 1.0 (core, creation, creation-with-upload, termination, expiration)
+ * through the maintained @tus/server + @tus/file-store, adapted to protocol HttpRoutes. A finished
+ * upload is hash-verified and moved into the content-addressed store (ADR 0007).
+ *
+ *   const routes = createTusRoutes({ dir: '/data/blobs/uploads', service, uploads, authenticate, config })
+ *   // POST /api/uploads (Upload-Metadata: sha256 <base64 hex>), HEAD …/:id, PATCH as POST + X-HTTP-Method-Override, DELETE …/:id
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { Server, type Upload } from '@tus/server';
+import { bearerToken, errorResponse, isBlobHash, type HttpMethod, type HttpRequest, type HttpResponse, type HttpRoute, type UserId } from '../../protocol/src/index.js';
+import type { Authenticate } from './blob.routes.js';
+import type { BlobService } from './blob.service.js';
+import type { BlobStoreConfig } from './config.js';
+import { BlobError, BlobErrorCode, statusOf } from './errors.js';
+import type { UploadRepository } from './upload.repository.js';
+
+export const TUS_PATH = '/api/uploads';
+
+export interface TusRoutesDeps {
+  /** Where unfinished uploads live; must be on the same filesystem as the originals. */
+  readonly dir: string;
+  readonly service: BlobService;
+  readonly uploads: UploadRepository;
+  readonly authenticate: Authenticate;
+  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'uploadExpiryMs'>;
+}
+
+export interface TusUploads {
+  readonly routes: HttpRoute[];
+  /** Deletes expired unfinished uploads and rows whose files are gone; returns how many. */
+  sweep(): Promise<number>;
+}
+
+/** What @tus/server's hooks throw to answer with a status (its documented error shape). */
+const tusError = (error: BlobError): { status_code: number; body: string } => ({
+  status_code: statusOf[error.code],
+  body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+});
+
+/** A web stream over the request body; a client that disconnects errors it. */
+const streamOf = (body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> => {
+  const it = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await it.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+};
+
+export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
+  const { dir, service, uploads, authenticate, config } = deps;
+  const users = new WeakMap<Request, UserId>();
+  const userOf = (req: Request): UserId => {
+    const user = users.get(req);
+    if (!user) throw tusError(new BlobError(BlobErrorCode.unauthorized, 'sign in to upload'));
+    return user;
+  };
+  const store = new FileStore({ directory: dir, expirationPeriodInMilliseconds: config.uploadExpiryMs });
+
+  const server = new Server({
+    path: TUS_PATH,
+    datastore: store,
+    relativeLocation: true,
+    maxSize: config.maxBlobBytes,
+    // Ids are random; a client names its content only through the sha256 metadata.
+    async onUploadCreate(req, upload) {
+      const user = userOf(req);
+      const hash = upload.metadata?.sha256 ?? '';
+      if (!isBlobHash(hash)) throw tusError(new BlobError(BlobErrorCode.invalidHash, 'Upload-Metadata must carry sha256 as 64 lower-case hex digits'));
+      if (upload.size === undefined) throw tusError(new BlobError(BlobErrorCode.invalidRequest, 'Upload-Length is required (deferred length is not supported)'));
+      try {
+        service.checkQuota(user, upload.size);
+      } catch (error) {
+        throw error instanceof BlobError ? tusError(error) : error;
+      }
+      uploads.create({ id: upload.id, user, hash, length: upload.size });
+      return {};
+    },
+    // Only the user who created an upload may see, append to or delete it.
+    async onIncomingRequest(req, id) {
+      if (req.method === 'POST') return;
+      const record = uploads.get(id);
+      if (!record || record.user !== userOf(req)) throw tusError(new BlobError(BlobErrorCode.notFound, 'no such upload'));
+    },
+    async onUploadFinish(req, upload: Upload) {
+      const user = userOf(req);
+      const record = uploads.get(upload.id);
+      if (!record) throw tusError(new BlobError(BlobErrorCode.notFound, 'no such upload'));
+      uploads.delete(upload.id);
+      try {
+        const result = await service.adopt(user, record.hash, join(dir, upload.id));
+        return { status_code: 204, headers: { 'Shoebox-Blob-Hash': result.hash, 'Shoebox-Blob-Mime': result.mime } };
+      } catch (error) {
+        throw error instanceof BlobError ? tusError(error) : error;
+      } finally {
+        await store.configstore.delete(upload.id).catch(() => undefined);
+        await rm(join(dir, upload.id), { force: true });
+      }
+    },
+  });
+
+  const handle = async (req: HttpRequest, user: UserId, method: string): Promise<HttpResponse> => {
+    const headers = new Headers();
+    for (const name of ['tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat', 'content-type', 'content-length', 'host']) {
+      const value = req.header(name);
+      if (value !== undefined) headers.set(name, value);
+    }
+    const hasBody = method === 'PATCH' || (method === 'POST' && req.header('content-type') === 'application/offset+octet-stream');
+    const body = hasBody ? streamOf(req.body()) : undefined;
+    const webReq = new Request(`http://${req.header('host') ?? 'localhost'}${req.path}`, {
+      method,
+      headers,
+      body,
+      signal: req.signal,
+      ...(body ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    users.set(webReq, user);
+    const res = await server.handleWeb(webReq);
+    if (method === 'DELETE' && res.status === 204) uploads.delete(req.path.split('/').pop() ?? '');
+    const out: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      if (name !== 'content-length' && name !== 'connection') out[name] = value;
+    });
+    return { status: res.status, headers: out, body: new Uint8Array(await res.arrayBuffer()) };
+  };
+
+  const route = (method: HttpMethod, pattern: string, maxBodyBytes: number, tusMethod: (req: HttpRequest) => string | undefined): HttpRoute => ({
+    method,
+    pattern,
+    maxBodyBytes,
+    async handle(req) {
+      try {
+        const token = bearerToken(req);
+        const user = token === undefined ? undefined : await authenticate(token);
+        if (!user) return errorResponse(401, BlobErrorCode.unauthorized, 'sign in to upload');
+        const actual = tusMethod(req);
+        if (!actual) return errorResponse(405, 'methodNotAllowed', 'append with POST and X-HTTP-Method-Override: PATCH');
+        return await handle(req, user.id, actual);
+      } catch (error) {
+        if (req.signal.aborted) return errorResponse(400, BlobErrorCode.aborted, 'request aborted');
+        console.error('[blob-store] tus upload failed', error);
+        return errorResponse(500, BlobErrorCode.internal, 'internal error');
+      }
+    },
+  });
+
+  // The relay's transport (protocol HttpMethod) has no PATCH/OPTIONS; tus 1.0 allows PATCH as a
+  // POST with X-HTTP-Method-Override, which tus-js-client sends with `overridePatchMethod: true`.
+  const override = (req: HttpRequest): string | undefined => (req.header('x-http-method-override')?.toUpperCase() === 'PATCH' ? 'PATCH' : undefined);
+  return {
+    routes: [
+      route('POST', TUS_PATH, config.maxBlobBytes, () => 'POST'),
+      route('HEAD', `${TUS_PATH}/:id`, 0, () => 'HEAD'),
+      route('POST', `${TUS_PATH}/:id`, config.maxBlobBytes, override),
+      route('DELETE', `${TUS_PATH}/:id`, 0, () => 'DELETE'),
+    ],
+    async sweep() {
+      let removed = await store.deleteExpired().catch(() => 0);
+      for (const id of uploads.ids()) {
+        const alive = await store.getUpload(id).then(() => true, () => false);
+        if (!alive) {
+          uploads.delete(id);
+          removed++;
+        }
+      }
+      return removed;
+    },
+  };
+};

@@ -1,0 +1,245 @@
+/**
+ * Seeded multi-replica simulation of catalog v2 (SPEC I1–I4, C1): replicas make random edits
+ * of every kind, go offline, a relay forwards updates through explicit queues with reordering
+ * and duplication, and restarts from its persisted log. Invariants are checked after every
+ * step and convergence at the end; a failure throws with the seed so it can be pinned.
+ *
+ *   runCatalogSimulation(42)                       // throws SimulationFailure on a broken rule
+ *   runCatalogSimulation(7, { replicas: 8, steps: 400 })
+ */
+import * as Y from 'yjs';
+import {
+  addAssets, addTag, compactFacts, factsIndex, initCatalog, listAssets, removeTag, restoreAsset, setArchived, setDescription,
+  setFavorite, setPlaceOverride, setRating, setStack, setTakenOverride, trashAsset, type AssetFacts,
+} from './catalog.js';
+import {
+  addToAlbum, assignFace, createAlbum, createPerson, deleteAlbum, listAlbums, listPeople, mergePeople, moveInAlbum, readAlbum,
+  removeFromAlbum, renameAlbum, renamePerson, setAlbumCover, setPersonHidden,
+} from './catalog-albums.js';
+import { createRandom, factsOf } from './catalog-builders.js';
+import type { AssetId } from './ids.js';
+
+export class SimulationFailure extends Error {
+  override readonly name = 'SimulationFailure';
+  constructor(readonly seed: number, readonly step: number, why: string) {
+    super(`catalog simulation seed ${seed} failed at step ${step}: ${why}`);
+  }
+}
+
+export interface SimulationOptions {
+  readonly replicas?: number;
+  readonly steps?: number;
+  /** Distinct photos; small so that several replicas import the same one (SPEC F2). */
+  readonly photos?: number;
+}
+
+interface Replica {
+  readonly doc: Y.Doc;
+  online: boolean;
+  /** Needs a state-vector exchange with the relay before it is in step again. */
+  stale: boolean;
+  inbox: Uint8Array[];
+  readonly seen: Set<AssetId>;
+}
+
+const REMOTE = Symbol('remote');
+
+/** A comparable snapshot of everything a user sees (C1). */
+export const catalogSnapshot = (doc: Y.Doc): string =>
+  JSON.stringify({
+    assets: listAssets(doc).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    albums: listAlbums(doc),
+    people: listPeople(doc),
+  });
+
+export const runCatalogSimulation = (seed: number, options: SimulationOptions = {}): { steps: number; assets: number } => {
+  const rand = createRandom(seed);
+  const int = (n: number): number => Math.floor(rand() * n);
+  const pick = <T>(list: readonly T[]): T | undefined => (list.length === 0 ? undefined : list[int(list.length)]);
+  const replicaCount = options.replicas ?? 5;
+  const steps = options.steps ?? 60;
+  const photos = options.photos ?? 24;
+  let step = 0;
+  const fail = (why: string): never => {
+    throw new SimulationFailure(seed, step, why);
+  };
+
+  let relay = new Y.Doc();
+  let relayLog: Uint8Array[] = [];
+  const relayInbox: Uint8Array[] = [];
+  relay.on('update', (u: Uint8Array) => relayLog.push(u));
+
+  const replicas: Replica[] = [];
+  for (let i = 0; i < replicaCount; i++) {
+    const doc = new Y.Doc();
+    doc.clientID = 1 + int(0x7fffffff);
+    const r: Replica = { doc, online: true, stale: false, inbox: [], seen: new Set() };
+    doc.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE || !r.online || r.stale) return;
+      relayInbox.push(u);
+      if (rand() < 0.1) relayInbox.push(u); // duplicated delivery
+    });
+    factsIndex(doc);
+    replicas.push(r);
+  }
+
+  const apply = (doc: Y.Doc, u: Uint8Array): void => Y.applyUpdate(doc, u, REMOTE);
+  const exchange = (r: Replica): void => {
+    apply(relay, Y.encodeStateAsUpdate(r.doc, Y.encodeStateVector(relay)));
+    apply(r.doc, Y.encodeStateAsUpdate(relay, Y.encodeStateVector(r.doc)));
+    r.stale = false;
+    forward(Y.encodeStateAsUpdate(relay), r);
+  };
+  const forward = (u: Uint8Array, except: Replica | null): void => {
+    for (const o of replicas) if (o !== except && o.online && !o.stale) o.inbox.push(u);
+  };
+  const deliverRelay = (): void => {
+    const i = int(relayInbox.length); // reordered delivery
+    const [u] = relayInbox.splice(i, 1);
+    apply(relay, u!);
+    forward(u!, null);
+  };
+  const deliverReplica = (r: Replica): void => {
+    const i = int(r.inbox.length);
+    const u = r.inbox[i]!;
+    if (rand() < 0.85) r.inbox.splice(i, 1); // else delivered again later
+    apply(r.doc, u);
+  };
+  const restartRelay = (): void => {
+    const merged = Y.mergeUpdates(relayLog);
+    relay.destroy();
+    relay = new Y.Doc();
+    apply(relay, merged);
+    relayLog = [merged];
+    relay.on('update', (u: Uint8Array) => relayLog.push(u));
+    relayInbox.length = 0; // in-flight frames die with the connections
+    for (const r of replicas) {
+      r.inbox = [];
+      r.stale = true;
+    }
+  };
+
+  const pool: AssetFacts[] = Array.from({ length: photos }, (_, n) => factsOf(n + 1));
+  let counter = 0;
+  const newId = (prefix: string): string => `${prefix}${seed.toString(36)}_${(counter++).toString(36)}`;
+
+  const edit = (r: Replica): void => {
+    const d = r.doc;
+    const ids = [...factsIndex(d).ids()];
+    const asset = pick(ids);
+    const albums = listAlbums(d).map((a) => a.id).concat([...d.getMap('albums').keys()]);
+    const people = [...d.getMap('people').keys()];
+    const op = int(22);
+    if (op <= 2) {
+      const batch = Array.from({ length: 1 + int(3) }, () => {
+        const f = pick(pool)!;
+        return rand() < 0.4 ? { ...f, importedAt: f.importedAt + int(5), name: `${int(3)}${f.name}` } : f;
+      });
+      addAssets(d, batch);
+      return;
+    }
+    if (op === 3 && rand() < 0.3) {
+      // A v1 device writing the legacy map (SPEC V3), later migrated by a v2 open.
+      const f = pick(pool)!;
+      if (!factsIndex(d).has(f.hash)) d.getMap<AssetFacts>('assets').set(f.hash, f);
+      return;
+    }
+    if (op === 4) {
+      if (rand() < 0.5) initCatalog(d);
+      else compactFacts(d, int(4));
+      return;
+    }
+    if (asset !== undefined && op <= 12) {
+      switch (op) {
+        case 5: return setFavorite(d, asset, rand() < 0.6);
+        case 6: return rand() < 0.6 ? trashAsset(d, asset, 1000 + int(1000)) : restoreAsset(d, asset);
+        case 7: return setArchived(d, asset, rand() < 0.5);
+        case 8: return setRating(d, asset, int(6));
+        case 9: return setDescription(d, asset, rand() < 0.2 ? '' : `note ${int(9)}`);
+        case 10: return rand() < 0.6 ? addTag(d, asset, `t${int(4)}`) : removeTag(d, asset, `t${int(4)}`);
+        case 11: return rand() < 0.5
+          ? setTakenOverride(d, asset, rand() < 0.7 ? { takenAt: `20${10 + int(10)}-0${1 + int(9)}-1${int(10)}T12:00:00`, utcOffset: rand() < 0.5 ? null : 60 } : null)
+          : setPlaceOverride(d, asset, rand() < 0.7 ? { latitude: int(90), longitude: -int(180) } : null);
+        case 12: return setStack(d, asset, rand() < 0.7 ? `s${int(3)}` : null);
+      }
+    }
+    if (op <= 18) {
+      const album = pick(albums);
+      if (op === 13 || album === undefined) {
+        createAlbum(d, `Album ${int(100)}`, newId('al'), 1000 + step);
+        return;
+      }
+      switch (op) {
+        case 14: return rand() < 0.5 ? renameAlbum(d, album, `Name ${int(5)}`) : setAlbumCover(d, album, asset ?? null);
+        case 15: if (asset) addToAlbum(d, album, asset); return;
+        case 16: if (asset) removeFromAlbum(d, album, asset); return;
+        case 17: {
+          const members = readAlbum(d, album)?.assets ?? [];
+          const m = pick(members);
+          if (m) moveInAlbum(d, album, m, rand() < 0.3 ? null : (pick(members) ?? null));
+          return;
+        }
+        case 18: return deleteAlbum(d, album);
+      }
+    }
+    const person = pick(people);
+    if (op === 19 || person === undefined) {
+      createPerson(d, newId('p'));
+      return;
+    }
+    if (op === 20) return rand() < 0.8 ? renamePerson(d, person, `Person ${int(4)}`, 1000 + int(50)) : setPersonHidden(d, person, rand() < 0.5);
+    if (rand() < 0.5) mergePeople(d, person, pick(people)!);
+    else if (asset) assignFace(d, `${asset}#${int(3)}`, person);
+  };
+
+  const check = (r: Replica, full: boolean): void => {
+    const ids = new Set<AssetId>(factsIndex(r.doc).ids());
+    if (ids.size !== factsIndex(r.doc).size) fail('I1: an asset id is indexed twice');
+    if (full) {
+      for (const a of listAssets(r.doc)) if (a.id !== (a.hash as string)) fail(`I1: asset ${a.id} holds facts of ${a.hash}`);
+    }
+    for (const id of r.seen) if (!ids.has(id)) fail(`I4: asset ${id} disappeared`);
+    for (const id of ids) r.seen.add(id);
+    for (const album of listAlbums(r.doc)) {
+      if (new Set(album.assets).size !== album.assets.length) fail(`I2: album ${album.id} has duplicate members`);
+    }
+    for (const p of listPeople(r.doc)) if (p.mergedInto !== null && p.mergedInto === p.id) fail(`I3: person ${p.id} merged into itself`);
+  };
+
+  for (step = 0; step < steps; step++) {
+    const roll = rand();
+    const r = pick(replicas)!;
+    if (roll < 0.5) edit(r);
+    else if (roll < 0.7 && relayInbox.length > 0) deliverRelay();
+    else if (roll < 0.88 && r.inbox.length > 0) deliverReplica(r);
+    else if (roll < 0.95) {
+      r.online = !r.online;
+      if (!r.online) r.inbox = [];
+      else r.stale = true;
+    } else if (roll < 0.97) restartRelay();
+    else if (r.online && r.stale) exchange(r);
+    for (const x of replicas) if (x.online && x.stale && rand() < 0.3) exchange(x);
+    for (const x of replicas) check(x, step % 10 === 0);
+  }
+
+  // Heal: everyone online, every queue drained, a final state-vector exchange each way.
+  for (const r of replicas) r.online = true;
+  while (relayInbox.length > 0) deliverRelay();
+  for (const r of replicas) while (r.inbox.length > 0) deliverReplica(r);
+  for (const r of replicas) exchange(r);
+  for (const r of replicas) exchange(r);
+  for (const r of replicas) check(r, true);
+  const expected = catalogSnapshot(relay);
+  for (const [i, r] of replicas.entries()) {
+    if (catalogSnapshot(r.doc) !== expected) fail(`C1: replica ${i} differs from the relay`);
+    // The incremental facts index must equal one built from scratch.
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(r.doc));
+    if (catalogSnapshot(fresh) !== expected) fail(`C1: replica ${i}'s incremental index differs from a rebuild`);
+    if (r.doc.store.pendingStructs !== null) fail(`C1: replica ${i} still has pending updates`);
+  }
+  const assets = factsIndex(relay).size;
+  relay.destroy();
+  for (const r of replicas) r.doc.destroy();
+  return { steps, assets };
+};

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+
+describe('structured logger', () => {
+  it('writes one JSON object per line with time, level, event and merged fields', () => {
+    const lines: [string, string][] = [];
+    const log = createLogger({ component: 'relay', node: 'a' }, { write: (line, level) => lines.push([line, level]) }).child({ room: 'catalog:x' });
+    log.info('room loaded', { ms: 3 });
+    log.error('storage failed', { err: new Error('boom') });
+    log.debug('hidden');
+    expect(lines).toHaveLength(2);
+    const [first, second] = lines.map(([line]) => JSON.parse(line) as Record<string, unknown>);
+    expect(first).toMatchObject({ level: 'info', event: 'room loaded', component: 'relay', node: 'a', room: 'catalog:x', ms: 3 });
+    expect(typeof first!.time).toBe('string');
+    expect(second).toMatchObject({ level: 'error', err: { name: 'Error', message: 'boom' } });
+    expect(lines[1]![1]).toBe('error');
+  });
+
+  it('never lets __proto__ through and survives unserialisable fields', () => {
+    const lines: string[] = [];
+    const log = createLogger({}, { write: (line) => lines.push(line) });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    log.warn('odd', JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>);
+    log.warn('cyclic', { cyclic });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.parse(lines[1]!)).toMatchObject({ event: 'cyclic', note: 'fields were not serialisable' });
+  });
+});
