@@ -3,6 +3,9 @@
  * `unit` (node, every *.test.ts outside e2e/) and `e2e` (real servers + Debian Chromium).
  */
 import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
+// ML (issue 6): installed model packs are served from dist/client/models; /ml.html is a diagnostics page.
+import { modelPacks } from './models/src/packs/vite-model-packs.js';
 
 export default defineConfig({
   root: 'client',
@@ -12,7 +15,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    rollupOptions: { input: { main: resolve(import.meta.dirname, 'client/index.html'), ml: resolve(import.meta.dirname, 'client/ml.html') } },
   },
+  plugins: [modelPacks({ packsDir: resolve(import.meta.dirname, 'models/packs') })],
   worker: { format: 'es' },
   server: { port: 5173 },
   test: {

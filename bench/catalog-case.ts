@@ -33,7 +33,7 @@ const heap = (): { heap: number; buffers: number; rss: number } => {
 const median = (xs: number[]): number => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! * 1000) / 1000;
 
 const generate = (): AssetFacts[] => {
-  const gen = createFactsGenerator(20260101);
+  const gen = createFactsGenerator(20260101, { assets: n });
   const all = Array.from({ length: n }, () => gen.next());
   // Oldest first: the order compaction writes chunks in (SPEC F3).
   return all.sort((a, b) => -compareTakenDesc(a, b));

@@ -28,6 +28,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 const OUT = path.resolve(import.meta.dirname, 'results', 'derivatives.json');
 const CORES = 2;
+const ROUNDS = QUICK ? 1 : 2;
 
 /** Real photos already 12–24 MP, and smaller real photos upscaled to 16 MP (4896×3264). */
 const BIG = ['metadata/gps-position/empty_gps.jpg', 'albums/text/japanese-shop.jpg', 'albums/text/book-beside-flowers.jpg', 'albums/text/craft-beer.jpg', 'albums/text/handwritten-notes.jpg'];
@@ -222,12 +223,15 @@ const main = async (): Promise<void> => {
     outDir = path.join(dir, 'outputs');
     await mkdir(outDir);
     console.log(`bench:derivatives: ${files.length} photos, ${megapixels.toFixed(0)} MP in all`);
-    const floorS = await timed(() => pool(files, CORES, floor));
-    console.log(`  floor (bare libvips) ${floorS.toFixed(2)} s`);
-    const immichS = await timed(() => pool(files, CORES, immich));
-    console.log(`  Immich pipeline      ${immichS.toFixed(2)} s`);
-    const oursS = await shoebox(files, path.join(dir, 'store'));
-    console.log(`  Shoebox blob store   ${oursS.toFixed(2)} s`);
+    // Alternating rounds, best of each: the machine is shared, so one slow round says little.
+    const rounds = { floor: [] as number[], immich: [] as number[], shoebox: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.floor.push(await timed(() => pool(files, CORES, floor)));
+      rounds.immich.push(await timed(() => pool(files, CORES, immich)));
+      rounds.shoebox.push(await shoebox(files, path.join(dir, `store-${round}`)));
+      console.log(`  round ${round + 1}: floor ${rounds.floor[round]?.toFixed(2)} s, Immich ${rounds.immich[round]?.toFixed(2)} s, Shoebox ${rounds.shoebox[round]?.toFixed(2)} s`);
+    }
+    const [floorS, immichS, oursS] = [Math.min(...rounds.floor), Math.min(...rounds.immich), Math.min(...rounds.shoebox)];
     const up = await uploads(dir);
     console.log(`  upload`, up.put, up.tus);
     const vid = await video(dir);
@@ -242,13 +246,14 @@ const main = async (): Promise<void> => {
         photos: files.length,
         megapixels: round(megapixels),
         outputs: '1440 px short-side JPEG q80 + 250 px short-side WebP q80 + thumbhash, orientation applied, sRGB',
+        rounds: Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, v.map(round)])),
         shoebox: { seconds: round(oursS), imagesPerSecond: ips(oursS), what: 'real blob store: uploads, then its worker (concurrency 2) drains thumbnail, preview and thumbhash jobs; timed from start to all rows success' },
         floor: { seconds: round(floorS), imagesPerSecond: ips(floorS), what: 'sharp straight from each file, one shrink-on-load call per output, written to files' },
         immich: { seconds: round(immichS), imagesPerSecond: ips(immichS), what: 'full-size decode + rotate to raw pixels once, then preview, thumbnail and thumbhash as separate resize passes, written to files' },
         ratios: {
           shoeboxOverImmich: round(immichS / oursS),
           floorOverShoebox: round(oursS / floorS),
-          targets: 'shoeboxOverImmich ≥ 1.3; floorOverShoebox ≤ 1.15',
+          targets: 'shoeboxOverImmich ≥ 1.3; floorOverShoebox ≤ 1.15 (best of the alternating rounds for each)',
         },
       },
       upload: up,

@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // WebGPU for the ML worker's GPU path (SwiftShader where there is no GPU).
+  '--enable-unsafe-webgpu',
 ];
 
 const freePort = () =>

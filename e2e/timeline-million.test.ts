@@ -48,6 +48,9 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
   it('generates the library through the seeded import path', async () => {
     device = await openDevice(browser, server.url);
     const { page } = device;
+    // The device stays offline: the library lives in this browser's IndexedDB only, so the
+    // relay does not spend the run persisting 80 MB (sync is measured by bench:catalog).
+    await page.routeWebSocket(/\/sync/, (ws) => ws.close());
     await page.getByTestId('signup-form').waitFor();
     await page.getByTestId('signup-name').fill(owner.name);
     await page.getByTestId('signup-email').fill(owner.email);
@@ -59,7 +62,7 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     await until('generated count', async () => (await count(page)) === COUNT, 170_000);
     figures.generateMs = Date.now() - t0;
     expect(await tileCount(page)).toBeGreaterThan(20);
-  });
+  }, 600_000);
 
   it('reloads cold from IndexedDB: first tiles, then the full catalog', async () => {
     const { page } = device;
@@ -67,17 +70,19 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     await page.waitForTimeout(3000);
     const t0 = Date.now();
     await page.reload();
-    await page.getByTestId('asset-tile').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('asset-tile').first().waitFor({ timeout: 120_000 });
     figures.firstTilesMs = Date.now() - t0;
-    await until('full count', async () => (await count(page)) === COUNT, 60_000);
+    figures.firstTilesFrom = (await timeline(page).getAttribute('data-source')) ?? '';
+    await until('CRDT loaded', async () => (await timeline(page).getAttribute('data-source')) === 'crdt', 240_000);
     figures.fullCatalogMs = Date.now() - t0;
+    expect(await count(page)).toBe(COUNT);
     const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? -1);
     figures.jsHeapMB = Math.round(heap / 1048576);
     figures.virtualHeightPx = Number(await timeline(page).getAttribute('data-virtual-height'));
     figures.scrollScale = Number(await timeline(page).getAttribute('data-scale'));
     await screenshot(page, 'million-01-top');
-    expect(figures.virtualHeightPx).toBeGreaterThan(16_700_000); // taller than any browser allows an element to be
-  });
+    if (COUNT >= 1_000_000) expect(figures.virtualHeightPx).toBeGreaterThan(16_700_000); // taller than any browser allows an element to be
+  }, 600_000);
 
   it('scrolls from the newest day to the oldest with tiles on screen all the way', async () => {
     const { page } = device;
@@ -111,7 +116,7 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     const moved = (await page.evaluate(() => scrollY)) * Number(figures.scrollScale);
     expect(moved).toBeGreaterThan(700);
     expect(moved).toBeLessThan(1100);
-  });
+  }, 600_000);
 
   it('jumps by year with the scrubber', async () => {
     const { page } = device;

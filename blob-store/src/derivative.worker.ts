@@ -107,6 +107,8 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
     clearTimeout(timer);
     timer = undefined;
     if (at === undefined || inflight.size >= concurrency) return;
+    // A due job held back because its blob has a job running is claimed when that job ends.
+    if (at <= Date.now() && inflight.size > 0) return;
     timer = setTimeout(pump, Math.max(0, at - Date.now()) + 5);
     timer.unref();
   };

@@ -52,7 +52,7 @@ export type JobResult =
 export interface JobRepository {
   enqueue(hash: BlobHash, kind: DerivativeKind): void;
   get(hash: BlobHash, kind: DerivativeKind): Job | undefined;
-  /** Marks the oldest due pending job running and returns it (attempts already counted). */
+  /** Marks the oldest due pending job of a blob with no running job, and returns it (attempts already counted). */
   claimNext(now: number): Job | undefined;
   /** Claims one specific job whatever its state or backoff, unless it is running. */
   claim(hash: BlobHash, kind: DerivativeKind, now: number): Job | undefined;
@@ -101,6 +101,8 @@ export const createJobRepository = (db: BlobDb): JobRepository => {
   const next = db.prepare<[number], JobRow>(
     `SELECT * FROM jobs WHERE status = 'pending' AND run_after <= ?
        AND kind NOT IN (SELECT kind FROM queue_state WHERE paused = 1)
+       -- one job per blob at a time: its kinds share one decode, so parallel slots take other blobs
+       AND hash NOT IN (SELECT hash FROM jobs WHERE status = 'running')
      ORDER BY run_after, updated_at LIMIT 1`,
   );
   const missing = db.prepare(`INSERT OR IGNORE INTO jobs (hash, kind, status, updated_at) SELECT hash, ?, 'pending', ? FROM blobs`);

@@ -64,12 +64,14 @@ export interface FactsGenerator {
 }
 
 /**
- * Realistic library: ~15 years back from 2026, photos come in day bursts (a few to a few
+ * Realistic library: back from 2026 (about 15 years when `assets` says how many will be drawn), photos come in day bursts (a few to a few
  * hundred per active day), 70 % phones (GPS on 85 % of those), 8 % videos, 30 % with thumbhash.
  */
-export const createFactsGenerator = (seed: number, options: { thumbhash?: number } = {}): FactsGenerator => {
+export const createFactsGenerator = (seed: number, options: { thumbhash?: number; assets?: number } = {}): FactsGenerator => {
   const rand = createRandom(seed);
   const thumbRate = options.thumbhash ?? 0.3;
+  // Mean photos per active day so that `assets` photos span about 15 years (≥ 25 a day).
+  const perDay = Math.max(25, (options.assets ?? 0) / 2200);
   let day = Date.UTC(2026, 5, 1) / 1000;
   let leftToday = 0;
   let clock = 0;
@@ -79,8 +81,8 @@ export const createFactsGenerator = (seed: number, options: { thumbhash?: number
   return {
     next() {
       if (leftToday === 0) {
-        day -= 86_400 * (1 + Math.floor(-Math.log(1 - rand()) * 3));
-        leftToday = 1 + Math.floor(-Math.log(1 - rand()) * 25);
+        day -= 86_400 * (1 + Math.floor(-Math.log(1 - rand()) * 1.5));
+        leftToday = 1 + Math.floor(-Math.log(1 - rand()) * perDay);
         clock = day + 7 * 3600 + Math.floor(rand() * 4 * 3600);
         camera = rand() < 0.7 ? CAMERAS[Math.floor(rand() * 4)]! : CAMERAS[4 + Math.floor(rand() * 3)]!;
         place = PLACES[Math.floor(rand() * PLACES.length)]!;

@@ -107,10 +107,11 @@ export class FactsIndex {
    * or null when the chunk is malformed (nothing of it is indexed, SPEC F4).
    */
   addChunk(bytes: Uint8Array): number[] | null {
-    const found: FactsSummary[] = [];
+    // Summaries go to a flat array first: nothing is indexed unless the whole chunk is valid.
+    const found: number[] = [];
     let dicts: ChunkDicts;
     try {
-      dicts = scanFactsChunk(bytes, (s) => found.push({ ...s }));
+      dicts = scanFactsChunk(bytes, (s) => found.push(s.offset, s.taken, s.importedAt, s.width, s.height, s.video ? 1 : 0, s.durationMs));
     } catch (err) {
       this.badChunks++;
       console.warn('catalog: skipped a malformed facts chunk', err);
@@ -118,7 +119,15 @@ export class FactsIndex {
     }
     const c = this.chunks.push({ bytes, dicts }) - 1;
     const changed: number[] = [];
-    for (const s of found) {
+    const s: FactsSummary = { offset: 0, taken: 0, importedAt: 0, width: 0, height: 0, video: false, durationMs: -1 };
+    for (let i = 0; i < found.length; i += 7) {
+      s.offset = found[i]!;
+      s.taken = found[i + 1]!;
+      s.importedAt = found[i + 2]!;
+      s.width = found[i + 3]!;
+      s.height = found[i + 4]!;
+      s.video = found[i + 5] === 1;
+      s.durationMs = found[i + 6]!;
       const slot = this.put(bytes, s.offset, c, s.offset, s);
       if (slot >= 0) changed.push(slot);
     }
@@ -171,7 +180,7 @@ export class FactsIndex {
     if (this.size === this.taken.length) this.resize(this.size * 2);
     if ((this.size + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
     const slot = this.size++;
-    this.hashes.set(hashBytes.subarray(hashAt, hashAt + 32), slot * 32);
+    for (let i = 0; i < 32; i++) this.hashes[slot * 32 + i] = hashBytes[hashAt + i]!;
     this.write(slot, chunk, offset, s);
     const mask = this.table.length - 1;
     let b = bucketOf(this.hashes, slot * 32) & mask;

@@ -49,7 +49,7 @@ export interface Relay {
   connectSync(socket: RelaySocket): SessionId;
   /** A y-websocket client for `room` (still unparsed) holding `token`; authorised before any message. */
   connectYws(socket: RelaySocket, room: string, token: string | undefined): SessionId;
-  /** Resolves once this message (and every earlier one of the session) has been handled. Never rejects. */
+  /** Resolves once this message (and every earlier one of the session) has been handled and committed. Never rejects. */
   handleMessage(sessionId: SessionId, bytes: Uint8Array): Promise<void>;
   disconnect(sessionId: SessionId): void;
   /** Unloads rooms idle longer than idleUnloadMs; returns how many. Runs on a timer too. */
@@ -134,23 +134,34 @@ export const createRelay = (options: RelayOptions): Relay => {
       session.rooms.set(id, access);
       return entry;
     },
-    async write(session, id, update) {
+    async write(session, id, update, onDurable) {
       if (session.rooms.get(id) === Access.read) {
         fail(session, ErrorReason.readOnly, 'read-only access to this room', id, false);
         return false;
       }
       const entry = await roomOf(id);
       const durable = entry.room.apply(update);
-      if (!durable) return true; // empty: nothing to store or relay
+      if (!durable) {
+        onDurable?.(); // empty: nothing to store or relay
+        return true;
+      }
       // Relayed before the commit finishes, so fan-out latency carries no fsync. Safe: only the
       // ack waits for durability, and the sender re-sends whatever was never acknowledged.
       fanout.broadcast(entry, session, {
         sync: () => encodeMessage({ type: MessageType.sync, room: id, step: SyncStep.update, payload: update }),
         yws: () => ywsUpdate(update),
       });
-      await durable;
-      // Other nodes hear of it only once it is stored: the store stays their source of truth.
-      bus?.publish({ kind: BusKind.update, room: id, payload: update });
+      // Pipelined: the session's next message is handled while this one commits. Commits of one
+      // room resolve in append order, so acks keep their order too.
+      const committed = durable.then(
+        () => {
+          // Other nodes hear of it only once it is stored: the store stays their source of truth.
+          bus?.publish({ kind: BusKind.update, room: id, payload: update });
+          if (!isClosed(session)) onDurable?.();
+        },
+        (err: unknown) => persistenceFailed(session, err),
+      );
+      session.commits = Promise.all([session.commits, committed]).then(() => undefined);
       return true;
     },
     diff(entry, stateVector) {
@@ -181,6 +192,15 @@ export const createRelay = (options: RelayOptions): Relay => {
     return true;
   };
 
+  /** A commit failed: nothing was acknowledged; the client re-sends after reconnecting with backoff. */
+  const persistenceFailed = (session: Session, err: unknown): void => {
+    metrics.error('storageUnavailable');
+    if (isClosed(session)) return;
+    log.warn('storage failed; session closed to retry', { session: session.id, err });
+    if (session.kind === 'sync') send(session, encodeMessage({ type: MessageType.error, reason: ErrorReason.internal, room: '', message: 'storage unavailable; retry later' }));
+    closeSession(session, CloseCode.tryAgainLater, 'storage unavailable');
+  };
+
   /** Runs `task` after the session's earlier work, converting every failure into an answer. */
   const enqueue = (session: Session, task: () => Promise<void> | void): Promise<void> => {
     if (++session.queued > maxQueued) {
@@ -195,13 +215,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       } catch (err) {
         if (isClosed(session)) return;
         if (err instanceof ProtocolError) return fail(session, err.reason, err.message);
-        if (err instanceof PersistenceError) {
-          // Not acknowledged; the client re-sends it after reconnecting with backoff.
-          log.warn('storage failed; session closed to retry', { session: session.id, err });
-          metrics.error('storageUnavailable');
-          if (session.kind === 'sync') send(session, encodeMessage({ type: MessageType.error, reason: ErrorReason.internal, room: '', message: 'storage unavailable; retry later' }));
-          return closeSession(session, CloseCode.tryAgainLater, 'storage unavailable');
-        }
+        if (err instanceof PersistenceError) return persistenceFailed(session, err);
         log.error('session failed', { session: session.id, err });
         fail(session, ErrorReason.internal, 'internal error', '', false);
       }
@@ -220,6 +234,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       rooms: new Map(),
       queue: Promise.resolve(),
       queued: 0,
+      commits: Promise.resolve(),
       allowance: 2 * ratePerSecond,
       allowanceAt: now(),
     };
@@ -276,7 +291,8 @@ export const createRelay = (options: RelayOptions): Relay => {
         fail(session, ErrorReason.rateLimited, `more than ${ratePerSecond} messages per second`);
         return Promise.resolve();
       }
-      return enqueue(session, () => (session.kind === 'sync' ? handleSyncMessage(ctx, session, decodeMessage(bytes)) : handleYwsMessage(ctx, session, bytes)));
+      const handled = enqueue(session, () => (session.kind === 'sync' ? handleSyncMessage(ctx, session, decodeMessage(bytes)) : handleYwsMessage(ctx, session, bytes)));
+      return handled.then(() => session.commits);
     },
     disconnect(sessionId) {
       const session = sessions.get(sessionId);
@@ -289,7 +305,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       clearInterval(sweeper);
       unsubscribeRevoke();
       unsubscribeGrants?.();
-      await Promise.all([...sessions.values()].map((s) => s.queue));
+      await Promise.all([...sessions.values()].map((s) => s.queue.then(() => s.commits)));
       for (const session of [...sessions.values()]) closeSession(session, CloseCode.goingAway, 'server shutting down');
       await fanout.close();
     },

@@ -36,6 +36,8 @@ export interface Session {
   readonly rooms: Map<RoomId, Access>;
   queue: Promise<void>;
   queued: number;
+  /** Settles once every commit this session started has finished (and its ack was sent). */
+  commits: Promise<void>;
   /** Token bucket of messages this session may still send now (refilled per second). */
   allowance: number;
   allowanceAt: number;
@@ -58,8 +60,12 @@ export interface RelayContext {
   roomOf(id: RoomId): Promise<LoadedRoom>;
   joinRoom(session: Session, id: RoomId, access: Access): Promise<LoadedRoom>;
   leaveRoom(session: Session, id: RoomId): void;
-  /** Applies, commits, then fans out a client write. False when refused (read-only). */
-  write(session: Session, id: RoomId, update: Uint8Array): Promise<boolean>;
+  /**
+   * Applies and fans out a client write, and starts its commit; `onDurable` runs once it is
+   * committed (the ack goes there). The session's next message need not wait for the commit.
+   * False when refused (read-only).
+   */
+  write(session: Session, id: RoomId, update: Uint8Array, onDurable?: () => void): Promise<boolean>;
   /** The room's diff against a client state vector; ProtocolError(malformed) on a bad one. */
   diff(entry: LoadedRoom, stateVector: Uint8Array): Uint8Array;
   /** Applies an awareness update from the session and relays it to the room's others. */

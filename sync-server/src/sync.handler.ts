@@ -49,7 +49,7 @@ export const handleSyncMessage = async (ctx: RelayContext, session: Session, m: 
       await ctx.write(session, m.room, m.payload);
       return;
     case MessageType.update:
-      if (await ctx.write(session, m.room, m.update)) ctx.send(session, encodeMessage({ type: MessageType.ack, room: m.room, seq: m.seq }));
+      await ctx.write(session, m.room, m.update, () => ctx.send(session, encodeMessage({ type: MessageType.ack, room: m.room, seq: m.seq })));
       return;
     case MessageType.awareness:
       return ctx.awareness(await ctx.roomOf(m.room), session, m.update);

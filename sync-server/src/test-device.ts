@@ -39,7 +39,7 @@ export const openDevice = async (options: DeviceOptions): Promise<Device> => {
   const { token, room, backoffMs = 100 } = options;
   const doc = new Y.Doc();
   const acked = new Set<string>();
-  const unacked = new Map<number, { key: string; update: Uint8Array }>();
+  const unacked = new Map<number, { keys: string[]; update: Uint8Array }>();
   const closeCodes: number[] = [];
   const errors: Message[] = [];
   let seq = 0;
@@ -55,7 +55,7 @@ export const openDevice = async (options: DeviceOptions): Promise<Device> => {
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === 'remote' || lastKey === undefined) return;
     const s = ++seq;
-    unacked.set(s, { key: lastKey, update });
+    unacked.set(s, { keys: [lastKey], update });
     if (isSynced) send({ type: MessageType.update, room, seq: s, update });
   });
 
@@ -75,7 +75,7 @@ export const openDevice = async (options: DeviceOptions): Promise<Device> => {
       if (m.type === MessageType.error) errors.push(m);
       if (m.type === MessageType.ack) {
         const entry = unacked.get(m.seq);
-        if (entry) acked.add(entry.key);
+        if (entry) for (const key of entry.keys) acked.add(key);
         unacked.delete(m.seq);
       }
       if (m.type !== MessageType.sync || m.room !== room) return;
@@ -87,12 +87,15 @@ export const openDevice = async (options: DeviceOptions): Promise<Device> => {
       if (m.step === SyncStep.step2 && !isSynced) {
         isSynced = true;
         attempt = 0;
-        // Re-send, under fresh seqs, everything the relay never acknowledged.
-        for (const [oldSeq, entry] of [...unacked]) {
-          unacked.delete(oldSeq);
+        // Re-send everything the relay never acknowledged as one merged update under a fresh
+        // seq: thousands of single re-sends after an outage would trip the rate limit.
+        if (unacked.size > 0) {
+          const keys = [...unacked.values()].flatMap((e) => e.keys);
+          const merged = Y.mergeUpdates([...unacked.values()].map((e) => e.update));
+          unacked.clear();
           const s = ++seq;
-          unacked.set(s, entry);
-          send({ type: MessageType.update, room, seq: s, update: entry.update });
+          unacked.set(s, { keys, update: merged });
+          send({ type: MessageType.update, room, seq: s, update: merged });
         }
       }
     });

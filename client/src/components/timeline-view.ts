@@ -123,7 +123,7 @@ export class TimelineViewElement extends LitElement {
     const visible = this.width === 0 ? [] : visibleSlice(layout, virtualTop - overscan, virtualTop + innerHeight + overscan);
     const topDay = visibleSlice(layout, virtualTop + 80, virtualTop + 81)[0];
     return html`<div data-testid="timeline" data-filter=${view.filter} data-count=${view.count} data-virtual-height=${Math.round(layout.height)}
-        data-scale=${scale.toFixed(3)} data-top-day=${topDay ? layout.runs[topDay.run]!.day : ''}>
+        data-scale=${scale.toFixed(3)} data-source=${view.materialized ? 'materialized' : 'crdt'} data-top-day=${topDay ? layout.runs[topDay.run]!.day : ''}>
         ${title ? html`<h1>${title} · ${view.count}</h1>` : null}
         <div class="virtual" style="height: ${spacer}px">
           ${repeat(

@@ -7,9 +7,10 @@
  *   const view = this.catalog.view(TimelineFilter.all); this.catalog.toggleFavorite(id)
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset } from '../../../protocol/src/index.js';
+import { restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset, type UserId } from '../../../protocol/src/index.js';
 import { observeCatalog } from '../domain/catalog/catalog-store.js';
-import { TimelineIndex, type TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
+import { TimelineFilter, TimelineIndex, type TimelineView } from '../domain/catalog/timeline-index.js';
+import { openTimelineViews, type TimelineViews } from '../domain/catalog/timeline-views.js';
 import type { LibrarySession } from '../domain/library-session.js';
 
 const emptyView = (filter: TimelineFilter): TimelineView => ({
@@ -20,6 +21,9 @@ export class CatalogController implements ReactiveController {
   /** False until the IndexedDB copy of the catalog is loaded. */
   loaded = false;
   private index: TimelineIndex | null = null;
+  /** Materialized views from IndexedDB, shown until the CRDT has loaded. */
+  private early = new Map<TimelineFilter, TimelineView>();
+  private views: TimelineViews | null = null;
   private bound: LibrarySession | null = null;
   private unobserve: (() => void) | null = null;
   private frame = 0;
@@ -44,7 +48,7 @@ export class CatalogController implements ReactiveController {
   }
 
   view(filter: TimelineFilter): TimelineView {
-    return this.index?.view(filter) ?? emptyView(filter);
+    return this.index?.view(filter) ?? this.early.get(filter) ?? emptyView(filter);
   }
 
   get(id: AssetId): CatalogAsset | undefined {
@@ -77,8 +81,20 @@ export class CatalogController implements ReactiveController {
     this.bound = library;
     this.loaded = false;
     this.index = null;
+    this.early.clear();
     if (!library) return;
     const { doc } = library.catalog;
+    const views = openTimelineViews(library.session.user.id as UserId);
+    this.views = views;
+    const saveViews = () => {
+      for (const filter of Object.values(TimelineFilter)) views.save(filter, () => this.index!.view(filter));
+    };
+    void Promise.all(Object.values(TimelineFilter).map(async (filter) => [filter, await views.load(filter)] as const)).then((loaded) => {
+      if (this.bound !== library || this.index || !loaded.some(([, v]) => v)) return;
+      for (const [filter, view] of loaded) if (view) this.early.set(filter, view);
+      this.loaded = true;
+      this.host.requestUpdate();
+    });
     const pending = new Set<AssetId>();
     this.unobserve = observeCatalog(doc, (ids) => {
       for (const id of ids) pending.add(id);
@@ -87,19 +103,24 @@ export class CatalogController implements ReactiveController {
         this.frame = 0;
         this.index?.refresh(pending);
         pending.clear();
+        if (this.index) saveViews();
         this.host.requestUpdate();
       });
     });
     void library.catalog.whenLoaded.then(() => {
       if (this.bound !== library) return;
       this.index = new TimelineIndex(doc);
+      this.early.clear();
       pending.clear();
+      saveViews();
       this.loaded = true;
       this.host.requestUpdate();
     });
   }
 
   private unbind(): void {
+    this.views?.close();
+    this.views = null;
     this.unobserve?.();
     this.unobserve = null;
     if (this.frame) cancelAnimationFrame(this.frame);

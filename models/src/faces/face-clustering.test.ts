@@ -11,14 +11,17 @@ import sharp from 'sharp';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PACK_DIR, ensureFacePack } from './convert/face-pack.js';
+import { nodePackSource } from '../packs/node-pack-source.js';
+import { createOrtRuntime } from '../runtime/ort-runtime.js';
+import { createFaceAnalyzer, DEFAULT_FACE_OPTIONS, type FaceAnalyzer } from './face-analyzer.js';
 import { createFaceClusterer, FACE_API_CLUSTERING } from './clustering.js';
-import { analyzeFaces, FaceAlignment, type AnalyzedFace, type RunGraph } from './face-pipeline.js';
+import { FaceAlignment, type AnalyzedFace } from './face-pipeline.js';
 import type { RgbImage } from './preprocess.js';
 import { pairwiseQuality } from './testing/cluster-quality.js';
-import { loadPackSessions, loadRgb, runPack } from './testing/face-api-reference.js';
+import { loadRgb } from './testing/face-api-reference.js';
 
 const FACES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'data', 'faces');
-const OPTIONS = { minConfidence: 0.5, minFaceSize: 36, alignment: FaceAlignment.similarity } as const;
+const OPTIONS = DEFAULT_FACE_OPTIONS;
 
 const onCanvas = (image: RgbImage, margin: number): RgbImage => {
   const width = image.width + 2 * margin;
@@ -34,7 +37,7 @@ const onCanvas = (image: RgbImage, margin: number): RgbImage => {
 
 type Face = { key: string; label: string | undefined; face: AnalyzedFace };
 const faces: Face[] = [];
-let run: RunGraph;
+let analyzer: FaceAnalyzer;
 const missed: string[] = [];
 
 const shuffled = <T>(items: readonly T[], seed: number): T[] => {
@@ -49,19 +52,18 @@ const shuffled = <T>(items: readonly T[], seed: number): T[] => {
 };
 
 beforeAll(async () => {
-  const manifest = await ensureFacePack();
-  const sessions = await loadPackSessions(DEFAULT_PACK_DIR, manifest);
-  run = (task, inputs, size) => runPack(sessions[task], inputs, size);
+  await ensureFacePack();
+  analyzer = await createFaceAnalyzer(nodePackSource(DEFAULT_PACK_DIR), await createOrtRuntime({ provider: 'wasm', threads: 1 }));
   const people = readdirSync(FACES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   for (const person of people) {
     for (const file of readdirSync(join(FACES, person)).sort()) {
-      const found = await analyzeFaces(onCanvas(await loadRgb(join(FACES, person, file)), 150), run, OPTIONS);
+      const found = await analyzer.analyze(onCanvas(await loadRgb(join(FACES, person, file)), 150), OPTIONS);
       if (found.length !== 1) missed.push(`${person}/${file}: ${found.length} faces`);
       found.forEach((face, i) => faces.push({ key: `${person}/${file}#${i}`, label: person, face }));
     }
   }
   for (const file of ['bbt1.jpg', 'bbt2.jpg', 'bbt3.jpg', 'bbt4.jpg', 'bbt5.jpg']) {
-    const found = await analyzeFaces(await loadRgb(join(FACES, file)), run, OPTIONS);
+    const found = await analyzer.analyze(await loadRgb(join(FACES, file)), OPTIONS);
     found.forEach((face, i) => faces.push({ key: `${file}#${i}`, label: undefined, face }));
   }
 }, 180_000);
@@ -94,9 +96,9 @@ describe('similarity alignment', () => {
       .raw()
       .toBuffer({ resolveWithObject: true });
     const tilted = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) } as const;
-    const [reference] = await analyzeFaces(upright, run, OPTIONS);
-    const [aligned] = await analyzeFaces(tilted, run, OPTIONS);
-    const [cropped] = await analyzeFaces(tilted, run, { ...OPTIONS, alignment: FaceAlignment.faceApi });
+    const [reference] = await analyzer.analyze(upright, OPTIONS);
+    const [aligned] = await analyzer.analyze(tilted, OPTIONS);
+    const [cropped] = await analyzer.analyze(tilted, { ...OPTIONS, alignment: FaceAlignment.faceApi });
     if (reference === undefined || aligned === undefined || cropped === undefined) throw new Error('no face found');
     const levelled = cosineDistance(reference.descriptor, aligned.descriptor);
     const unlevelled = cosineDistance(reference.descriptor, cropped.descriptor);
@@ -107,8 +109,8 @@ describe('similarity alignment', () => {
 
   it('drops faces below the minimum size', async () => {
     const group = await loadRgb(join(FACES, 'bbt3.jpg'));
-    const all = await analyzeFaces(group, run, { ...OPTIONS, minFaceSize: 0 });
-    const big = await analyzeFaces(group, run, { ...OPTIONS, minFaceSize: 55 });
+    const all = await analyzer.analyze(group, { ...OPTIONS, minFaceSize: 0 });
+    const big = await analyzer.analyze(group, { ...OPTIONS, minFaceSize: 55 });
     expect(big.length).toBeGreaterThan(0);
     expect(big.length).toBeLessThan(all.length);
     for (const face of big) expect(Math.min(face.detection.box.width * group.width, face.detection.box.height * group.height)).toBeGreaterThanOrEqual(54);

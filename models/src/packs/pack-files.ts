@@ -32,6 +32,8 @@ export class ModelPackError extends Error {
 export type PackSource = {
   readonly describe: string;
   read(path: string): Promise<Uint8Array>;
+  /** Drops a cached copy, so the next read fetches afresh (caching sources only). */
+  evict?(path: string): Promise<void>;
 };
 
 export type PackFile = { readonly path: string; readonly sha256: string; readonly bytes: number };
@@ -59,16 +61,25 @@ export const parsePackFiles = (value: unknown): PackFile[] => {
 export const readVerified = async (source: PackSource, files: readonly PackFile[], path: string): Promise<Uint8Array> => {
   const entry = files.find((f) => f.path === path);
   if (entry === undefined) throw new ModelPackError(ModelPackErrorReason.badManifest, `${source.describe}: manifest does not list ${path}`);
-  let bytes: Uint8Array;
+  const attempt = async (): Promise<Uint8Array> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.read(path);
+    } catch (error) {
+      throw new ModelPackError(ModelPackErrorReason.missingFile, `${source.describe}: cannot read ${path}: ${(error as Error).message}`);
+    }
+    if (bytes.byteLength !== entry.bytes) throw new ModelPackError(ModelPackErrorReason.hashMismatch, `${source.describe}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
+    const digest = await sha256Hex(bytes);
+    if (digest !== entry.sha256) throw new ModelPackError(ModelPackErrorReason.hashMismatch, `${source.describe}: ${path} has sha256 ${digest}, the manifest says ${entry.sha256}`);
+    return bytes;
+  };
   try {
-    bytes = await source.read(path);
+    return await attempt();
   } catch (error) {
-    throw new ModelPackError(ModelPackErrorReason.missingFile, `${source.describe}: cannot read ${path}: ${(error as Error).message}`);
+    if (source.evict === undefined || !(error instanceof ModelPackError) || error.reason !== ModelPackErrorReason.hashMismatch) throw error;
+    await source.evict(path);
+    return attempt();
   }
-  if (bytes.byteLength !== entry.bytes) throw new ModelPackError(ModelPackErrorReason.hashMismatch, `${source.describe}: ${path} has ${bytes.byteLength} bytes, the manifest says ${entry.bytes}`);
-  const digest = await sha256Hex(bytes);
-  if (digest !== entry.sha256) throw new ModelPackError(ModelPackErrorReason.hashMismatch, `${source.describe}: ${path} has sha256 ${digest}, the manifest says ${entry.sha256}`);
-  return bytes;
 };
 
 /** Parses a JSON file of the pack, as a bad-config error when it is not JSON. */

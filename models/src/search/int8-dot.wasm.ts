@@ -2,11 +2,11 @@
  * A hand-assembled WebAssembly SIMD kernel: int8 dot products of one query against `count`
  * stored vectors, written as int32 scores. Per 16 bytes it does two i16x8.extmul (low/high
  * halves), one i16x8.add (safe: values are clamped to ±127, so a pair of products ≤ 32 258), one
- * i32x4.extadd_pairwise and one i32x4.add, unrolled twice. No toolchain: the bytes are spelled
+ * i32x4.extadd_pairwise and one i32x4.add, unrolled four times. No toolchain: the bytes are spelled
  * out below, and the tests check the kernel against a plain JS dot product.
  *
  *   const { scores } = instantiateInt8Dot(memory).exports;          // memory: WebAssembly.Memory
- *   scores(queryPtr, vectorsPtr, count, dims, outPtr);               // dims a multiple of 32
+ *   scores(queryPtr, vectorsPtr, count, dims, outPtr);               // dims a multiple of 64
  */
 
 const leb = (n: number): number[] => {
@@ -18,6 +18,19 @@ const leb = (n: number): number[] => {
     out.push(byte);
   } while (n !== 0);
   return out;
+};
+/** Signed LEB128, as i32.const takes it (64 needs two bytes: bit 6 is the sign). */
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
 };
 const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
 const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
@@ -71,18 +84,18 @@ const body: number[] = [
   ...get(COUNT), I32_EQZ, BR_IF, 0,
   LOOP, EMPTY,
   ...V128_CONST_ZERO, ...set(ACC),
-  I32_CONST, 0, ...set(J),
+  I32_CONST, ...sleb(0), ...set(J),
   LOOP, EMPTY,
-  ...step(0), ...step(16),
-  ...get(J), I32_CONST, ...leb(32), I32_ADD, LOCAL_TEE, J, ...get(DIMS), I32_LT_U, BR_IF, 0,
+  ...step(0), ...step(16), ...step(32), ...step(48),
+  ...get(J), I32_CONST, ...sleb(64), I32_ADD, LOCAL_TEE, J, ...get(DIMS), I32_LT_U, BR_IF, 0,
   END,
   // out[i] = sum of acc's lanes
-  ...get(OUT), ...get(I), I32_CONST, 2, 0x74 /* i32.shl */, I32_ADD,
+  ...get(OUT), ...get(I), I32_CONST, ...sleb(2), 0x74 /* i32.shl */, I32_ADD,
   ...get(ACC), ...EXTRACT_LANE(0), ...get(ACC), ...EXTRACT_LANE(1), I32_ADD, ...get(ACC), ...EXTRACT_LANE(2), I32_ADD, ...get(ACC), ...EXTRACT_LANE(3), I32_ADD,
   I32_STORE, 2, 0,
   // vectors += dims; i += 1; loop while i < count
   ...get(VECTORS), ...get(DIMS), I32_ADD, ...set(VECTORS),
-  ...get(I), I32_CONST, 1, I32_ADD, LOCAL_TEE, I, ...get(COUNT), I32_LT_U, BR_IF, 0,
+  ...get(I), I32_CONST, ...sleb(1), I32_ADD, LOCAL_TEE, I, ...get(COUNT), I32_LT_U, BR_IF, 0,
   END,
   END,
   END,

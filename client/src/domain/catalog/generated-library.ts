@@ -31,7 +31,7 @@ export const parseGenerateRequest = (hash: string): GenerateRequest | null => {
 /** Adds `count` generated assets to an empty catalog. Returns how many were added (0 if not empty). */
 export const generateLibrary = (doc: Y.Doc, { count, seed }: GenerateRequest): number => {
   if (factsIndex(doc).size > 0) return 0;
-  const gen = createFactsGenerator(seed);
+  const gen = createFactsGenerator(seed, { assets: count });
   let added = 0;
   for (let done = 0; done < count; done += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, count - done) }, () => gen.next());

@@ -33,6 +33,8 @@ export interface TimelineView {
   readonly order: readonly CatalogAsset[];
   /** Position of an asset in `order`. */
   readonly position: { get(id: AssetId): number | undefined };
+  /** True for a materialized view read from IndexedDB while the CRDT loads (only its head has assets). */
+  readonly materialized?: boolean;
 }
 
 const Flag = { favorite: 1, trashed: 2, archived: 4 } as const;

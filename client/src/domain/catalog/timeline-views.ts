@@ -6,7 +6,7 @@
  * dropped and rebuilt from the CRDT at any time (`clear()`, then the next save).
  *
  *   const views = openTimelineViews(userId); const early = await views.load('all')   // TimelineView | null
- *   views.save(index.view('all'))        // after the index changed
+ *   views.save('all', () => index.view('all'))        // after the index changed
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { AssetId, CatalogAsset, UserId } from '../../../../protocol/src/index.js';
@@ -47,7 +47,7 @@ export const viewOfSnapshot = (s: TimelineSnapshot): TimelineView => {
   });
   const at = (i: number): CatalogAsset | undefined => s.head[i];
   const positions = new Map<AssetId, number>(s.head.map((a, i) => [a.id, i]));
-  return { filter: s.filter, count: s.count, runs, at, order: s.head, position: { get: (id) => positions.get(id) } };
+  return { filter: s.filter, count: s.count, runs, at, order: s.head, position: { get: (id) => positions.get(id) }, materialized: true };
 };
 
 /** Whether a snapshot still matches a view (same buckets and the same head). */
@@ -62,7 +62,7 @@ export const timelineViewsDbName = (user: UserId): string => `shoebox-views-${us
 export interface TimelineViews {
   load(filter: TimelineFilter): Promise<TimelineView | null>;
   /** Schedules a rewrite of the view's snapshot (debounced; skipped when unchanged). */
-  save(view: TimelineView): void;
+  save(filter: TimelineFilter, view: () => TimelineView): void;
   clear(): Promise<void>;
   close(): void;
 }
@@ -71,13 +71,14 @@ export const openTimelineViews = (user: UserId, debounceMs = 1000): TimelineView
   const db = new Dexie(timelineViewsDbName(user)) as ViewsDb;
   db.version(1).stores({ views: 'filter' });
   const last = new Map<TimelineFilter, TimelineSnapshot>();
-  const pending = new Map<TimelineFilter, TimelineView>();
+  const pending = new Map<TimelineFilter, () => TimelineView>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = async () => {
     timer = null;
     const views = [...pending.values()];
     pending.clear();
-    for (const view of views) {
+    for (const get of views) {
+      const view = get();
       const snap = snapshotOf(view);
       const prev = last.get(view.filter);
       if (prev && sameSnapshot(prev, snap)) continue;
@@ -97,8 +98,8 @@ export const openTimelineViews = (user: UserId, debounceMs = 1000): TimelineView
         return null;
       }
     },
-    save(view) {
-      pending.set(view.filter, view);
+    save(filter, view) {
+      pending.set(filter, view);
       timer ??= setTimeout(() => void flush(), debounceMs);
     },
     async clear() {
