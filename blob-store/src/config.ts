@@ -46,6 +46,8 @@ export interface BlobStoreConfig {
   readonly transcodePreset: string;
   /** Bitrate policy threshold in kb/s; 0 = none. Default 0. */
   readonly transcodeMaxBitrateKbps: number;
+  /** Video transcodes run at once, in slots of their own (thumbnails never wait behind a long video). Default 1. */
+  readonly transcodeConcurrency: number;
   /** Kill a transcode after this long. Default 6 h. */
   readonly transcodeTimeoutMs: number;
   /** An unfinished tus upload is deleted this long after it was created. Default 7 days. */
@@ -72,6 +74,7 @@ export const defaultBlobStoreConfig: BlobStoreConfig = {
   transcodeCrf: 23,
   transcodePreset: 'ultrafast',
   transcodeMaxBitrateKbps: 0,
+  transcodeConcurrency: 1,
   transcodeTimeoutMs: 6 * 3_600_000,
   uploadExpiryMs: 7 * 86_400_000,
 };
@@ -91,6 +94,7 @@ const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, num
   transcodeShortSide: [144, 4320],
   transcodeCrf: [0, 51],
   transcodeMaxBitrateKbps: [0, 1_000_000],
+  transcodeConcurrency: [1, 16],
   transcodeTimeoutMs: [1000, 48 * 3_600_000],
   uploadExpiryMs: [60_000, 365 * 86_400_000],
 };

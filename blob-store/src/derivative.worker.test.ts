@@ -87,4 +87,29 @@ describe('job repository and derivative worker', () => {
     expect(jobs.get(hashN(7), DerivativeKind.thumbhash)).toMatchObject({ status: JobStatus.failed, error: 'boom' });
     await worker.close();
   });
+
+  it('runs video transcodes in their own lane: a long one never holds up thumbnails', async () => {
+    let finishVideo: () => void = () => {};
+    const videoDone = new Promise<void>((r) => (finishVideo = r));
+    const ran: string[] = [];
+    const run = async (hash: BlobHash, kind: DerivativeKind): Promise<JobResult> => {
+      if (kind === DerivativeKind.video) await videoDone;
+      ran.push(`${kind}:${hash.slice(-1)}`);
+      return { status: JobStatus.success };
+    };
+    jobs.enqueue(hashN(1), DerivativeKind.video);
+    jobs.enqueue(hashN(2), DerivativeKind.video);
+    jobs.enqueue(hashN(3), DerivativeKind.thumbnail);
+    const worker = createDerivativeWorker({ jobs, run, concurrency: 1, lanes: [{ kinds: [DerivativeKind.video], concurrency: 1 }], maxAttempts: 1, retryBaseMs: 0, log: () => {} });
+    worker.start();
+    expect((await worker.ensure(hashN(4), DerivativeKind.preview)).status).toBe(JobStatus.success); // on demand, while a video runs
+    while (jobs.get(hashN(3), DerivativeKind.thumbnail)?.status !== JobStatus.success) await new Promise((r) => setTimeout(r, 5));
+    expect(jobs.counts()).toMatchObject({ running: 1, pending: 1 }); // one video at a time, the other waits
+    expect(ran).toEqual(expect.arrayContaining(['preview:4', 'thumbnail:3']));
+    expect(ran.some((r) => r.startsWith('video'))).toBe(false);
+    finishVideo();
+    await worker.idle();
+    expect(jobs.counts()).toMatchObject({ success: 4, running: 0, pending: 0 });
+    await worker.close();
+  });
 });

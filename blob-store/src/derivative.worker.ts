@@ -7,12 +7,17 @@
  *   worker.start(); const job = await worker.ensure(hash, DerivativeKind.thumbnail)
  */
 import type { BlobHash } from '../../protocol/src/index.js';
-import { JobStatus, type DerivativeKind, type Job, type JobRepository, type JobResult } from './job.repository.js';
+import { JobStatus, derivativeKinds, type DerivativeKind, type Job, type JobRepository, type JobResult } from './job.repository.js';
 
 export interface DerivativeWorkerOptions {
   readonly jobs: JobRepository;
   readonly run: (hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean }) => Promise<JobResult>;
   readonly concurrency: number;
+  /**
+   * Kinds with their own slots (video transcodes, so an hour-long video never holds up
+   * thumbnails); every other kind shares the `concurrency` slots.
+   */
+  readonly lanes?: readonly WorkerLane[];
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly log?: (message: string) => void;
@@ -33,6 +38,11 @@ export interface DerivativeWorker {
   close(): Promise<void>;
 }
 
+export interface WorkerLane {
+  readonly kinds: readonly DerivativeKind[];
+  readonly concurrency: number;
+}
+
 interface Urgent {
   readonly hash: BlobHash;
   readonly kind: DerivativeKind;
@@ -41,6 +51,10 @@ interface Urgent {
 
 export const createDerivativeWorker = (options: DerivativeWorkerOptions): DerivativeWorker => {
   const { jobs, concurrency, maxAttempts, retryBaseMs } = options;
+  const own = new Set((options.lanes ?? []).flatMap((lane) => lane.kinds));
+  const lanes: WorkerLane[] = [...(options.lanes ?? []), { kinds: derivativeKinds.filter((k) => !own.has(k)), concurrency }];
+  const laneOf = (kind: DerivativeKind): WorkerLane => lanes.find((lane) => lane.kinds.includes(kind)) as WorkerLane;
+  const busy = new Map<WorkerLane, number>();
   const log = options.log ?? ((message: string) => console.warn(`[blob-store] ${message}`));
   const inflight = new Map<string, Promise<Job>>();
   const urgent: Urgent[] = [];
@@ -64,9 +78,12 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
       if (result.status === JobStatus.failed) log(`job ${job.kind} ${job.hash} failed (attempt ${job.attempts}): ${result.error}`);
       return finished;
     })();
+    const lane = laneOf(job.kind);
     inflight.set(key, done);
+    busy.set(lane, (busy.get(lane) ?? 0) + 1);
     void done.finally(() => {
       inflight.delete(key);
+      busy.set(lane, (busy.get(lane) ?? 1) - 1);
       pump();
     });
     return done;
@@ -74,23 +91,26 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
 
   const pump = (): void => {
     if (closed) return;
-    while (inflight.size < concurrency) {
-      const next = urgent.shift();
-      if (next) {
-        const running = inflight.get(keyOf(next.hash, next.kind));
-        if (running) {
-          void running.then(next.resolve);
+    for (const lane of lanes) {
+      while ((busy.get(lane) ?? 0) < lane.concurrency) {
+        const at = urgent.findIndex((u) => lane.kinds.includes(u.kind));
+        const next = at >= 0 ? urgent.splice(at, 1)[0] : undefined;
+        if (next) {
+          const running = inflight.get(keyOf(next.hash, next.kind));
+          if (running) {
+            void running.then(next.resolve);
+            continue;
+          }
+          const job = jobs.claim(next.hash, next.kind, Date.now());
+          if (job) void execute(job).then(next.resolve);
+          else next.resolve(jobs.get(next.hash, next.kind) as Job);
           continue;
         }
-        const job = jobs.claim(next.hash, next.kind, Date.now());
-        if (job) void execute(job).then(next.resolve);
-        else next.resolve(jobs.get(next.hash, next.kind) as Job);
-        continue;
+        if (!started) break;
+        const job = jobs.claimNext(Date.now(), lane.kinds);
+        if (!job) break;
+        void execute(job);
       }
-      if (!started) break;
-      const job = jobs.claimNext(Date.now());
-      if (!job) break;
-      void execute(job);
     }
     scheduleRetry();
     if (inflight.size === 0 && urgent.length === 0 && !dueNow()) {
@@ -106,7 +126,7 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
     const at = jobs.nextDueAt();
     clearTimeout(timer);
     timer = undefined;
-    if (at === undefined || inflight.size >= concurrency) return;
+    if (at === undefined || lanes.every((lane) => (busy.get(lane) ?? 0) >= lane.concurrency)) return;
     // A due job held back because its blob has a job running is claimed when that job ends.
     if (at <= Date.now() && inflight.size > 0) return;
     timer = setTimeout(pump, Math.max(0, at - Date.now()) + 5);

@@ -20,7 +20,7 @@ import { createDerivativeWorker } from './derivative.worker.js';
 import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
-import { createJobRepository } from './job.repository.js';
+import { DerivativeKind, createJobRepository } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
 import { createMetadataRepository } from './metadata.repository.js';
 import { createTempFiles } from './temp-file.repository.js';
@@ -87,6 +87,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     jobs,
     run: derivatives.run,
     concurrency: config.workerConcurrency,
+    lanes: [{ kinds: [DerivativeKind.video], concurrency: config.transcodeConcurrency }],
     maxAttempts: config.maxAttempts,
     retryBaseMs: config.retryBaseMs,
   });

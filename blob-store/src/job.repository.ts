@@ -53,7 +53,7 @@ export interface JobRepository {
   enqueue(hash: BlobHash, kind: DerivativeKind): void;
   get(hash: BlobHash, kind: DerivativeKind): Job | undefined;
   /** Marks the oldest due pending job of a blob with no running job, and returns it (attempts already counted). */
-  claimNext(now: number): Job | undefined;
+  claimNext(now: number, kinds?: readonly DerivativeKind[]): Job | undefined;
   /** Claims one specific job whatever its state or backoff, unless it is running. */
   claim(hash: BlobHash, kind: DerivativeKind, now: number): Job | undefined;
   /** Records the outcome; a retryable failure under maxAttempts goes back to pending at retryAt. */
@@ -98,8 +98,9 @@ const toJob = (row: JobRow): Job => ({
 export const createJobRepository = (db: BlobDb): JobRepository => {
   const insert = db.prepare(`INSERT OR IGNORE INTO jobs (hash, kind, status, updated_at) VALUES (?, ?, 'pending', ?)`);
   const get = db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE hash = ? AND kind = ?');
-  const next = db.prepare<[number], JobRow>(
+  const next = db.prepare<[number, string], JobRow>(
     `SELECT * FROM jobs WHERE status = 'pending' AND run_after <= ?
+       AND kind IN (SELECT value FROM json_each(?))
        AND kind NOT IN (SELECT kind FROM queue_state WHERE paused = 1)
        -- one job per blob at a time: its kinds share one decode, so parallel slots take other blobs
        AND hash NOT IN (SELECT hash FROM jobs WHERE status = 'running')
@@ -132,8 +133,9 @@ export const createJobRepository = (db: BlobDb): JobRepository => {
   const nextDue = db.prepare<[], { at: number | null }>(`SELECT MIN(run_after) AS at FROM jobs WHERE status = 'pending'`);
   const counts = db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
 
-  const claimNext = db.transaction((now: number): Job | undefined => {
-    const row = next.get(now);
+  const allKinds = JSON.stringify(Object.values(DerivativeKind));
+  const claimNext = db.transaction((now: number, kinds?: readonly DerivativeKind[]): Job | undefined => {
+    const row = next.get(now, kinds ? JSON.stringify(kinds) : allKinds);
     if (!row) return undefined;
     const claimed = markRunning.get(now, row.hash, row.kind);
     return claimed ? toJob(claimed) : undefined;
@@ -152,7 +154,7 @@ export const createJobRepository = (db: BlobDb): JobRepository => {
       const row = get.get(hash, kind);
       return row ? toJob(row) : undefined;
     },
-    claimNext,
+    claimNext: (now, kinds) => claimNext(now, kinds),
     claim: (hash, kind, now) => claim(hash, kind, now),
     finish: (job, result, { maxAttempts, retryAt }) => {
       const now = Date.now();

@@ -120,6 +120,14 @@ describe('resumable uploads (tus 1.0)', () => {
     expect(tooBig.status).toBe(413);
     const plainPost = await fetch(`${kit.url}${location}`, { method: 'POST', headers: { ...kit.auth('alice'), 'tus-resumable': '1.0.0' } });
     expect(plainPost.status).toBe(405);
+    // A zero-byte upload finishes at creation and is refused like any empty file.
+    const empty = await alice.create(0, sha256(new Uint8Array(0)));
+    expect(empty.status).toBe(415);
+    // Path tricks in the upload id never reach the file store.
+    for (const id of ['..%2F..%2Fblobs.sqlite', '%2Fetc%2Fpasswd', 'x.json']) {
+      expect((await alice.head(`/api/uploads/${id}`)).status).toBe(404);
+    }
+    expect(await leftovers(kit)).toEqual([]);
   });
 
   it("keeps one user's uploads from another and lets the owner terminate them", async () => {
