@@ -62,7 +62,7 @@ it('imports a video: duration badge, server poster thumbnail, playable in the vi
       return null;
     };
     const v = find(document);
-    return v !== null && v.readyState >= 2 && Math.abs(v.duration - 3) < 0.2;
+    return v !== null && v.currentSrc.endsWith('/video') && v.readyState >= 2 && Math.abs(v.duration - 3) < 0.2;
   });
   await screenshot(page, '08-video-viewer');
 });

@@ -10,7 +10,7 @@ import type { CatalogAsset } from '../../../protocol/src/index.js';
 import { ViewerImageController } from '../controllers/viewer-image-controller.js';
 import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalog/format.js';
 import { formatBytes } from '../domain/import/import-state.js';
-import { originalUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
+import { originalUrl, playableVideoUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 
@@ -103,7 +103,7 @@ export class AssetViewer extends LitElement {
 
   private renderMedia(a: CatalogAsset) {
     if (a.kind === 'video') {
-      return html`<video class="media" data-testid="viewer-video" controls autoplay playsinline .poster=${`/api/blobs/${a.hash}/preview`} src=${originalUrl(a.hash)}></video>`;
+      return html`<video class="media" data-testid="viewer-video" controls autoplay playsinline .poster=${`/api/blobs/${a.hash}/preview`} src=${playableVideoUrl(a.hash)} @error=${this.onVideoError}></video>`;
     }
     if (!this.image.src) {
       return html`<div class="missing" data-testid="viewer-missing">${icons.image}<span>Preview not available offline yet</span></div>`;
@@ -130,6 +130,13 @@ export class AssetViewer extends LitElement {
       </dl>
     </aside>`;
   }
+
+  /** The transcode may still be in the works (503) or the server gone: fall back to the original. */
+  private readonly onVideoError = (event: Event): void => {
+    const video = event.target as HTMLVideoElement;
+    const hash = this.asset?.hash;
+    if (hash && !video.src.endsWith(originalUrl(hash))) video.src = originalUrl(hash);
+  };
 
   private readonly onKey = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;

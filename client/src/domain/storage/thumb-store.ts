@@ -11,6 +11,8 @@ import type { LocalDb } from './local-db.js';
 export const serverThumbnailUrl = (hash: string): string => `/api/blobs/${hash}/thumbnail`;
 export const serverPreviewUrl = (hash: string): string => `/api/blobs/${hash}/preview`;
 export const originalUrl = (hash: string): string => `/api/blobs/${hash}`;
+/** The playable rendition of a video: the server's H.264 transcode, or the original when it needs none. */
+export const playableVideoUrl = (hash: string): string => `/api/blobs/${hash}/video`;
 
 export class ThumbStore {
   private readonly urls = new Map<string, Promise<string | null>>();
