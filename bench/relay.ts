@@ -27,13 +27,22 @@ const rssOf = (pid: number): number => {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 };
 
+/**
+ * RSS once it has settled: V8's memory reducer shrinks the heap for several seconds after
+ * allocation stops, so sample every 500 ms until six samples in a row lie within 256 KiB of
+ * each other (at most 30 s), and report their median.
+ */
 const sampleRss = async (pid: number): Promise<{ median: number; samples: number[] }> => {
   const samples: number[] = [];
-  for (let i = 0; i < 11; i++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     samples.push(rssOf(pid));
-    await sleep(400);
+    const last = samples.slice(-6);
+    if ((last.length === 6 && Math.max(...last) - Math.min(...last) <= 256 * 1024) || Date.now() > deadline) {
+      return { median: [...last].sort((a, b) => a - b)[3]!, samples };
+    }
+    await sleep(500);
   }
-  return { median: [...samples].sort((a, b) => a - b)[5]!, samples };
 };
 
 /** Runs the load generator; `onReady` handles a `{"ready":true}` line (idle scenario). */
@@ -123,11 +132,11 @@ const runTarget = async (target: Target) => {
   // RSS moves with garbage collection, so each figure is the median of samples taken over
   // several seconds after a settling pause (V8's memory reducer collects when allocation stops).
   await load({ ...base, scenario: 'idle', connections: 200, rooms: 200 }, async () => undefined);
-  await sleep(6000);
+  await sleep(2000);
   const before = await sampleRss(target.pid());
   let during = before;
   const idle = await load({ ...base, scenario: 'idle', connections: IDLE, rooms: 200 }, async () => {
-    await sleep(6000);
+    await sleep(2000);
     during = await sampleRss(target.pid());
   });
   const idleResult = {

@@ -43,10 +43,14 @@ interface PendingAppend {
 }
 
 /**
- * Appends that arrive in the same turn of the event loop share one transaction (group commit):
- * one fsync acknowledges them all, instead of one fsync per update.
+ * Appends that arrive together share one transaction (group commit): one fsync acknowledges
+ * them all. A commit blocks the event loop for its fsync, so under load commits are spaced at
+ * least `minCommitIntervalMs` apart (the fan-out in between is not held up by a disk flush);
+ * an isolated append still commits on the next turn of the loop.
  */
-export const createRoomRepository = (db: SqliteDatabase): RoomRepository => {
+export const createRoomRepository = (db: SqliteDatabase, options: { minCommitIntervalMs?: number } = {}): RoomRepository => {
+  const minInterval = options.minCommitIntervalMs ?? 4;
+  let lastCommit = -Infinity;
   const snapshot = db.prepare<[string], { data: Buffer; through: number }>('SELECT data, through FROM room_snapshots WHERE room = ?');
   const updates = db.prepare<[string, number], { id: number; data: Buffer }>('SELECT id, data FROM room_updates WHERE room = ? AND id > ? ORDER BY id');
   const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM room_updates WHERE room = ?');
@@ -74,6 +78,7 @@ export const createRoomRepository = (db: SqliteDatabase): RoomRepository => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    lastCommit = performance.now();
     try {
       commit.immediate(batch);
     } catch (err) {
@@ -98,7 +103,11 @@ export const createRoomRepository = (db: SqliteDatabase): RoomRepository => {
     append(room, update) {
       if (closed) return Promise.reject(new Error('room repository is closed'));
       return new Promise((resolve, reject) => {
-        if (pending.length === 0) setImmediate(flush);
+        if (pending.length === 0) {
+          const wait = lastCommit + minInterval - performance.now();
+          if (wait > 0) setTimeout(flush, wait);
+          else setImmediate(flush);
+        }
         pending.push({ room, data: update, resolve, reject });
       });
     },

@@ -9,7 +9,8 @@
  */
 import type { PackSource } from './pack-files.js';
 
-export const MODEL_CACHE = 'shoebox-models-v1';
+// Not 'shoebox-…': the service worker deletes every shoebox-* cache it does not know on activation.
+export const MODEL_CACHE = 'ml-models-v1';
 
 export const cachedPackSource = (origin: PackSource, cacheName = MODEL_CACHE): PackSource => {
   const key = (path: string): string => new URL(path, `https://pack.invalid/${encodeURIComponent(origin.describe)}/`).href;
