@@ -118,7 +118,8 @@ const FANOUT = QUICK
   ? [{ name: 'small', rooms: 10, devices: 10, rate: 5 }]
   : [
       { name: '20 rooms × 10 devices × 5/s', rooms: 20, devices: 10, rate: 5 },
-      { name: '20 rooms × 10 devices × 20/s (saturation)', rooms: 20, devices: 10, rate: 20 },
+      { name: '20 rooms × 10 devices × 20/s', rooms: 20, devices: 10, rate: 20 },
+      { name: '20 rooms × 10 devices × 40/s (saturation)', rooms: 20, devices: 10, rate: 40 },
       { name: '200 rooms × 10 devices × 0.5/s (2,000 devices connected)', rooms: 200, devices: 10, rate: 0.5 },
     ];
 const IDLE = QUICK ? 500 : 2000;

@@ -73,6 +73,17 @@ const migrations: readonly string[] = [
      kind TEXT PRIMARY KEY,
      paused INTEGER NOT NULL
    ) STRICT;`,
+  // "Index once": ML derivatives (faces, embeddings) a device uploaded, keyed by (blob, model);
+  // the file lives under derivatives/ml/, and sha256 (of the derivative bytes) is its ETag.
+  `CREATE TABLE ml_derivatives (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     model_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, model_id)
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 export const openBlobDb = (file: string): BlobDb => {

@@ -34,13 +34,14 @@ export interface BlobRoutesDeps {
   readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes'>;
 }
 
-const ORIGINAL_CACHE = 'private, max-age=31536000, immutable';
+/** For content that never changes under its URL: originals, ML derivatives (first write wins). */
+export const ORIGINAL_CACHE = 'private, max-age=31536000, immutable';
 /** Derivatives keep their URL when paramsVersion changes, so they revalidate by ETag instead. */
 const DERIVATIVE_CACHE = 'private, max-age=604800';
 
-type Handler = (req: HttpRequest, user: UserId, params: Readonly<Record<string, string>>) => Promise<HttpResponse>;
+export type Handler = (req: HttpRequest, user: UserId, params: Readonly<Record<string, string>>) => Promise<HttpResponse>;
 
-const hashParam = (params: Readonly<Record<string, string>>): BlobHash => {
+export const hashParam = (params: Readonly<Record<string, string>>): BlobHash => {
   const hash = params.hash;
   if (!isBlobHash(hash)) throw new BlobError(BlobErrorCode.invalidHash, 'hash must be 64 lower-case hex digits (SHA-256)');
   return hash;
@@ -54,7 +55,7 @@ const matchesEtag = (header: string | undefined, etag: string): boolean =>
   });
 
 /** A FileBody response with ETag/304, Range/206/416, and headers only for HEAD. */
-const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, cacheControl: string): HttpResponse => {
+export const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, cacheControl: string): HttpResponse => {
   const headers: Record<string, string> = { etag, 'cache-control': cacheControl, 'accept-ranges': 'bytes' };
   if (matchesEtag(req.header('if-none-match'), etag)) return { status: 304, headers };
   const range = parseRange(req.header('range'), stored.size);
@@ -82,8 +83,10 @@ const toResponse = (req: HttpRequest, error: unknown): HttpResponse => {
   return errorResponse(500, BlobErrorCode.internal, 'internal error');
 };
 
-export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDeps): HttpRoute[] => {
-  const route = (method: HttpMethod, pattern: string, maxBodyBytes: number, handler: Handler): HttpRoute => ({
+/** Builds routes that authenticate first (401 otherwise) and answer every failure as JSON. */
+export const createRouteFactory =
+  (authenticate: Authenticate) =>
+  (method: HttpMethod, pattern: string, maxBodyBytes: number, handler: Handler): HttpRoute => ({
     method,
     pattern,
     maxBodyBytes,
@@ -98,6 +101,9 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
       }
     },
   });
+
+export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDeps): HttpRoute[] => {
+  const route = createRouteFactory(authenticate);
 
   const original: Handler = async (req, user, params) => {
     const hash = hashParam(params);

@@ -20,6 +20,12 @@ export const BlobErrorCode = {
   /** The derivative job is waiting for a retry; try again later. */
   notReady: 'notReady',
   aborted: 'aborted',
+  /** A model id outside the derivative-name grammar (`[A-Za-z0-9][A-Za-z0-9._-]{0,99}`). */
+  invalidModelId: 'invalidModelId',
+  /** An uploaded ML derivative that does not decode. */
+  badDerivative: 'badDerivative',
+  /** An ML derivative whose embedded asset hash or model id differs from its URL's. */
+  derivativeMismatch: 'derivativeMismatch',
   internal: 'internal',
 } as const;
 export type BlobErrorCode = (typeof BlobErrorCode)[keyof typeof BlobErrorCode];
@@ -36,6 +42,9 @@ export const statusOf: Readonly<Record<BlobErrorCode, number>> = {
   undecodable: 422,
   notReady: 503,
   aborted: 400,
+  invalidModelId: 400,
+  badDerivative: 400,
+  derivativeMismatch: 409,
   internal: 500,
 };
 

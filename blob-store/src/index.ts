@@ -1,6 +1,7 @@
 /**
  * Shoebox blob store: content-addressed originals (plain PUT or resumable tus uploads), their
- * derivatives and metadata, and the HTTP routes that serve them, for any server that speaks HttpRoute.
+ * derivatives and metadata, devices' ML results ("index once"), and the HTTP routes that serve
+ * them, for any server that speaks HttpRoute.
  *
  *   const store = await createBlobStore({ dataDir: '/data', authenticate: (t) => sessions.user(t) })
  *   server.mount(store.routes); store.startWorker(); … await store.close()
@@ -23,6 +24,9 @@ import { createImageRepository } from './image.repository.js';
 import { DerivativeKind, createJobRepository } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
 import { createMetadataRepository } from './metadata.repository.js';
+import { createMlDerivativeRepository } from './ml-derivative.repository.js';
+import { createMlDerivativeRoutes } from './ml-derivative.routes.js';
+import { createMlDerivativeService } from './ml-derivative.service.js';
 import { createTempFiles } from './temp-file.repository.js';
 import { createTusRoutes } from './tus-upload.routes.js';
 import { createUploadRepository } from './upload.repository.js';
@@ -64,6 +68,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const blobs = createBlobRepository(db);
   const jobs = createJobRepository(db);
   const uploads = createUploadRepository(db);
+  const ml = createMlDerivativeService({ blobs, ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
   jobs.recoverInterrupted();
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
   const metadata = createMetadataRepository(db);
@@ -99,6 +104,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     routes: [
       ...createBlobRoutes({ service, authenticate: options.authenticate, config }),
       ...tus.routes,
+      ...createMlDerivativeRoutes({ service: ml, authenticate: options.authenticate }),
       ...createAdminRoutes(createJobsAdmin(jobs, worker), options.authenticate),
     ],
     startWorker: () => worker.start(),

@@ -1,0 +1,129 @@
+/**
+ * "Index once" ML derivatives on disk and in SQLite: the file at
+ * `<root>/ab/cd/<hash>-ml-<modelId>.sbml` (fsynced temp, then a no-clobber link, so the first
+ * write wins and nobody sees half a file) and a row per (hash, model id) for batched lookups.
+ *
+ *   const { created } = await ml.put(hash, modelId, 'clip', bytes)
+ *   ml.present(user, modelId, hashes) // hashes the user may read that have this model's derivative
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BlobHash, UserId } from '../../protocol/src/index.js';
+import { readMlDerivative, type MlDerivative } from '../../models/src/derivatives/ml-derivative.js';
+import type { BlobDb } from './blob-db.js';
+import { fsyncDir, shardedPath } from './fs-blob.backend.js';
+
+/** A model id that passed `mlDerivativeName`: safe as a path segment and a file-name part. */
+export type ModelId = string & { readonly __brand: 'ModelId' };
+
+export interface MlDerivativeRecord {
+  readonly hash: BlobHash;
+  readonly modelId: ModelId;
+  /** The codec's kind: 'clip' (an embedding) or 'faces'. */
+  readonly kind: MlDerivative['kind'];
+  readonly size: number;
+  /** SHA-256 hex of the derivative bytes (the strong ETag). */
+  readonly sha256: string;
+}
+
+export interface MlDerivativeRepository {
+  get(hash: BlobHash, modelId: ModelId): MlDerivativeRecord | undefined;
+  pathOf(hash: BlobHash, modelId: ModelId): string;
+  /** Size of the stored file, or undefined when there is none. */
+  size(hash: BlobHash, modelId: ModelId): Promise<number | undefined>;
+  /** Stores the bytes unless a file is already there (first write wins) and records its row either way. */
+  put(hash: BlobHash, modelId: ModelId, kind: MlDerivative['kind'], bytes: Uint8Array): Promise<{ created: boolean }>;
+  /** The given hashes (deduplicated, in input order) the user may read that have this model's derivative. */
+  present(user: UserId, modelId: ModelId, hashes: readonly BlobHash[]): BlobHash[];
+}
+
+/** One statement: per requested hash, a primary-key probe into ml_derivatives and blob_grants. */
+export const PRESENT_SQL = `SELECT DISTINCT d.hash AS hash
+  FROM json_each(?) j
+  JOIN ml_derivatives d ON d.hash = j.value AND d.model_id = ?
+  WHERE EXISTS (SELECT 1 FROM blob_grants g WHERE g.hash = d.hash AND g.user_id = ?)`;
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const errno = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
+
+/** `tmpDir` must be on the same filesystem as `root` (it is swept at start, so a crash leaves nothing). */
+export const createMlDerivativeRepository = async (db: BlobDb, root: string, tmpDir: string): Promise<MlDerivativeRepository> => {
+  await mkdir(root, { recursive: true });
+  const get = db.prepare<[string, string], { hash: string; model_id: string; kind: MlDerivative['kind']; size: number; sha256: string }>(
+    'SELECT hash, model_id, kind, size, sha256 FROM ml_derivatives WHERE hash = ? AND model_id = ?',
+  );
+  const insert = db.prepare('INSERT OR IGNORE INTO ml_derivatives (hash, model_id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const replace = db.prepare('INSERT OR REPLACE INTO ml_derivatives (hash, model_id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const present = db.prepare<[string, string, string], { hash: string }>(PRESENT_SQL);
+
+  const pathOf = (hash: BlobHash, modelId: ModelId): string => shardedPath(root, hash, `-ml-${modelId}.sbml`);
+  const size = async (hash: BlobHash, modelId: ModelId): Promise<number | undefined> => {
+    try {
+      const s = await stat(pathOf(hash, modelId));
+      return s.isFile() ? s.size : undefined;
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+
+  /** Writes and fsyncs a temp file, then links it into place; false when a file was already there. */
+  const place = async (target: string, bytes: Uint8Array): Promise<boolean> => {
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(tmpDir, `ml.${randomUUID()}.part`);
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        // link() fails with EEXIST instead of replacing: concurrent writers leave the first file.
+        await link(temp, target);
+      } catch (error) {
+        const code = errno(error);
+        if (code === 'EEXIST') return false;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+        // A filesystem without hard links: check, then rename (atomic, but a racing writer may replace).
+        if ((await stat(target).catch(() => undefined)) !== undefined) return false;
+        await rename(temp, target);
+      }
+      await fsyncDir(dirname(target));
+      return true;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  };
+
+  return {
+    get(hash, modelId) {
+      const row = get.get(hash, modelId);
+      return row ? { hash: row.hash as BlobHash, modelId: row.model_id as ModelId, kind: row.kind, size: row.size, sha256: row.sha256 } : undefined;
+    },
+    pathOf,
+    size,
+    async put(hash, modelId, kind, bytes) {
+      const target = pathOf(hash, modelId);
+      if (get.get(hash, modelId) && (await size(hash, modelId)) !== undefined) return { created: false };
+      if (await place(target, bytes)) {
+        // The file just created is the truth, even over a row whose file had gone missing.
+        replace.run(hash, modelId, kind, bytes.byteLength, sha256(bytes), Date.now());
+        return { created: true };
+      }
+      // Another writer won, or a crash came between link and insert: record the file that is there.
+      if (!get.get(hash, modelId)) {
+        const stored = await readFile(target); // validated before it was written
+        insert.run(hash, modelId, readMlDerivative(stored).kind, stored.byteLength, sha256(stored), Date.now());
+      }
+      return { created: false };
+    },
+    present(user, modelId, hashes) {
+      const unique = [...new Set(hashes)];
+      const found = new Set(present.all(JSON.stringify(unique), modelId, user).map((r) => r.hash));
+      return unique.filter((h) => found.has(h));
+    },
+  };
+};
