@@ -104,7 +104,8 @@ export class TimelineViewElement extends LitElement {
     const box = this.virtualBox();
     if (!box || !this.layout) return;
     const spacer = this.layout.height / this.scale;
-    window.scrollTo({ top: box.docTop + Math.max(0, Math.min(1, fraction)) * Math.max(0, spacer - innerHeight / 2) - 72, behavior: 'instant' });
+    // docTop is the virtual area's top in the document; the sticky toolbar covers 64 px.
+    window.scrollTo({ top: box.docTop + Math.max(0, Math.min(1, fraction)) * spacer - 64, behavior: 'instant' });
   }
 
   override render() {
@@ -112,6 +113,9 @@ export class TimelineViewElement extends LitElement {
     if (!this.loaded) return html`<div class="empty" data-testid="timeline-loading"></div>`;
     if (!view || view.count === 0) return this.renderEmpty(view?.filter ?? TimelineFilter.all);
     const title = view.filter === TimelineFilter.favorites ? 'Favourites' : view.filter === TimelineFilter.trash ? 'Trash' : null;
+    // Measure once synchronously so the first render already has tiles (the ResizeObserver
+    // reports a frame later, and the CRDT load may block the main thread right after).
+    if (this.width === 0) this.width = Math.floor(this.getBoundingClientRect().width - 96);
     const layout = this.ensureLayout(view);
     const scale = this.scale;
     const spacer = Math.ceil(layout.height / scale);
@@ -121,7 +125,7 @@ export class TimelineViewElement extends LitElement {
     const virtualTop = scrolled * scale;
     const overscan = innerHeight;
     const visible = this.width === 0 ? [] : visibleSlice(layout, virtualTop - overscan, virtualTop + innerHeight + overscan);
-    const topDay = visibleSlice(layout, virtualTop + 80, virtualTop + 81)[0];
+    const topDay = visibleSlice(layout, virtualTop + 1, virtualTop + 2)[0];
     return html`<div data-testid="timeline" data-filter=${view.filter} data-count=${view.count} data-virtual-height=${Math.round(layout.height)}
         data-scale=${scale.toFixed(3)} data-source=${view.materialized ? 'materialized' : 'crdt'} data-top-day=${topDay ? layout.runs[topDay.run]!.day : ''}>
         ${title ? html`<h1>${title} · ${view.count}</h1>` : null}

@@ -89,11 +89,19 @@ export class CatalogController implements ReactiveController {
     const saveViews = () => {
       for (const filter of Object.values(TimelineFilter)) views.save(filter, () => this.index!.view(filter));
     };
+    // Paint from the materialized views first, then let the CRDT load (it blocks for a while
+    // on a big library); with no views, load at once.
     void Promise.all(Object.values(TimelineFilter).map(async (filter) => [filter, await views.load(filter)] as const)).then((loaded) => {
-      if (this.bound !== library || this.index || !loaded.some(([, v]) => v)) return;
+      if (this.bound !== library) return;
+      if (this.index || !loaded.some(([, v]) => v)) {
+        library.catalog.startLoading();
+        return;
+      }
       for (const [filter, view] of loaded) if (view) this.early.set(filter, view);
       this.loaded = true;
       this.host.requestUpdate();
+      // Two frames: the timeline lays out, then paints its tiles.
+      void this.host.updateComplete.then(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => library.catalog.startLoading(), 0))));
     });
     const pending = new Set<AssetId>();
     this.unobserve = observeCatalog(doc, (ids) => {

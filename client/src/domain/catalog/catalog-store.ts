@@ -3,7 +3,7 @@
  * IndexedDB (one database per user) so the library opens with the server down, plus the
  * observer that reports which asset ids changed.
  *
- *   const catalog = openCatalog(userId); await catalog.whenLoaded;
+ *   const catalog = openCatalog(userId); catalog.startLoading(); await catalog.whenLoaded;
  *   const stop = observeCatalog(catalog.doc, (ids) => index.apply(ids, (id) => getAsset(catalog.doc, id)));
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -14,35 +14,57 @@ import { catalogRoom, compactFacts, initCatalog, observeAssets, type AssetId, ty
 export interface CatalogStore {
   readonly room: RoomId;
   readonly doc: Y.Doc;
+  /** The IndexedDB persistence (reading it starts loading if that has not begun). */
   readonly persistence: IndexeddbPersistence;
   /** Resolves once the IndexedDB contents are in the doc. */
   readonly whenLoaded: Promise<void>;
+  /**
+   * Starts reading the CRDT from IndexedDB. The timeline calls it once it has painted from
+   * its materialized views, so the long decode does not delay the first page; otherwise it
+   * starts by itself after `autoStartMs`.
+   */
+  startLoading(): void;
   destroy(): Promise<void>;
 }
 
 export const catalogDbName = (user: UserId): string => `shoebox-catalog-${user}`;
 
-export const openCatalog = (user: UserId): CatalogStore => {
+export const openCatalog = (user: UserId, { autoStartMs = 2000 } = {}): CatalogStore => {
   const doc = new Y.Doc();
-  const persistence = new IndexeddbPersistence(catalogDbName(user), doc);
-  const whenLoaded = persistence.whenSynced.then(() => {
-    try {
-      initCatalog(doc);
-      // One chunk per imported file adds up; rewrite into full chunks (SPEC F3).
-      compactFacts(doc);
-      const request = typeof location === 'undefined' ? null : parseGenerateRequest(location.hash);
-      if (request) console.info(`catalog: generated ${generateLibrary(doc, request)} assets`);
-    } catch (err) {
-      console.error(err);
-    }
-  });
+  let persistence: IndexeddbPersistence | null = null;
+  let loaded: () => void = () => undefined;
+  const whenLoaded = new Promise<void>((resolve) => (loaded = resolve));
+  const start = (): IndexeddbPersistence => {
+    if (persistence) return persistence;
+    clearTimeout(timer);
+    const p = new IndexeddbPersistence(catalogDbName(user), doc);
+    persistence = p;
+    void p.whenSynced.then(() => {
+      try {
+        initCatalog(doc);
+        // One chunk per imported file adds up; rewrite into full chunks (SPEC F3).
+        compactFacts(doc);
+        const request = typeof location === 'undefined' ? null : parseGenerateRequest(location.hash);
+        if (request) console.info(`catalog: generated ${generateLibrary(doc, request)} assets`);
+      } catch (err) {
+        console.error(err);
+      }
+      loaded();
+    });
+    return p;
+  };
+  const timer = setTimeout(start, autoStartMs);
   return {
     room: catalogRoom(user),
     doc,
-    persistence,
+    get persistence() {
+      return start();
+    },
     whenLoaded,
+    startLoading: () => void start(),
     destroy: async () => {
-      await persistence.destroy();
+      clearTimeout(timer);
+      await persistence?.destroy();
       doc.destroy();
     },
   };
