@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createBlobStore } from '../blob-store/src/index.js';
+import { blobStoreConfigFromEnv, createBlobStore } from '../blob-store/src/index.js';
 import { createSyncServer, loadConfig } from '../sync-server/src/index.js';
 
 const main = async (): Promise<void> => {
@@ -15,8 +15,9 @@ const main = async (): Promise<void> => {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
 
-  const sync = await createSyncServer({ dataDir });
-  const blobs = await createBlobStore({ dataDir, authenticate: (token) => sync.authenticate(token) });
+  // Embedded by default; SHOEBOX_DATABASE_URL / SHOEBOX_REDIS_URL switch the relay to PostgreSQL and scale-out.
+  const sync = await createSyncServer({ dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const blobs = await createBlobStore({ dataDir, authenticate: (token) => sync.authenticate(token), config: blobStoreConfigFromEnv(process.env) });
   const server = await sync.listen({
     port: config.port,
     host: config.host,
