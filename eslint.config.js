@@ -17,7 +17,7 @@ const boundary = (folder, allowed) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.e2e/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.e2e/**', 'bench/results/**', 'bench/tmp/**', 'models/packs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
