@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +36,12 @@ for (const c of cases) {
     results.push({ layout, assets: Number(size), error: String((err as Error).message).slice(0, 300) });
     console.log('failed', (err as Error).message.slice(0, 300));
   }
+}
+
+// A partial run (SHOEBOX_BENCH_CASES) keeps the other cases of the last full run.
+if (process.env.SHOEBOX_BENCH_CASES && existsSync(join(here, 'results', 'catalog.json'))) {
+  const previous = (JSON.parse(readFileSync(join(here, 'results', 'catalog.json'), 'utf8')) as { results: Result[] }).results;
+  for (const r of previous) if (!results.some((x) => x.layout === r.layout && x.assets === r.assets)) results.push({ ...r, fromEarlierRun: 'yes' });
 }
 
 const find = (layout: string, assets: number) => results.find((r) => r.layout === layout && r.assets === assets && !r.error);
