@@ -16,7 +16,8 @@ import {
   addAssets, addTag, catalogMaps, createAlbum, addToAlbum, factsIndex, observeAssets, readFactsChunk, setArchived, setDescription,
   setFavorite, setRating, trashAsset, compareTakenDesc, type AssetFacts, type AssetId,
 } from '../protocol/src/index.js';
-import { createFactsGenerator, createRandom } from '../protocol/src/catalog-builders.js';
+import { createFactsGenerator } from '../protocol/src/catalog-builders.js';
+import { createRandom } from '../protocol/src/random.js';
 import { loopbackSync } from './catalog-loopback.js';
 
 const [layout = 'v2', sizeArg = '100000'] = process.argv.slice(2);

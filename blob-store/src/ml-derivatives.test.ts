@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../protocol/src/catalog-builders.js';
+import { createRandom } from '../../protocol/src/index.js';
 import { readMlDerivative, writeMlDerivative, type StoredFace } from '../../models/src/derivatives/ml-derivative.js';
 import { openBlobDb } from './blob-db.js';
 import { PRESENT_SQL } from './ml-derivative.repository.js';

@@ -9,17 +9,7 @@
 import type { AssetFacts } from './catalog-facts.js';
 import type { BlobHash } from './ids.js';
 
-/** mulberry32: small, fast, seeded. */
-export const createRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { createRandom } from './random.js';
 
 const hex64 = (rand: () => number): BlobHash => {
   let s = '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogDecodeError, readFactsChunk, takenSeconds, takenString, writeFactsChunk } from './catalog-facts.js';
-import { createFactsGenerator, createRandom, factsOf } from './catalog-builders.js';
+import { createFactsGenerator, factsOf } from './catalog-builders.js';
+import { createRandom } from './random.js';
 
 describe('facts chunk codec', () => {
   it('round-trips generated facts, names with and without a number pattern, nulls and extremes', () => {

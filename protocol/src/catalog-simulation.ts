@@ -16,7 +16,8 @@ import {
   addToAlbum, assignFace, createAlbum, createPerson, deleteAlbum, listAlbums, listPeople, mergePeople, moveInAlbum, readAlbum,
   removeFromAlbum, renameAlbum, renamePerson, setAlbumCover, setPersonHidden,
 } from './catalog-albums.js';
-import { createRandom, factsOf } from './catalog-builders.js';
+import { factsOf } from './catalog-builders.js';
+import { createRandom } from './random.js';
 import type { AssetId } from './ids.js';
 
 export class SimulationFailure extends Error {

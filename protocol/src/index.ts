@@ -10,3 +10,4 @@ export * from './catalog.js';
 export * from './catalog-albums.js';
 export * from './http.js';
 export * from './yws.js';
+export * from './random.js';

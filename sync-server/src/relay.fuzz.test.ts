@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { MessageType, PROTOCOL_VERSION, SyncStep, encodeMessage, type Message, type RoomId } from '../../protocol/src/index.js';
+import { MessageType, PROTOCOL_VERSION, SyncStep, encodeMessage, type Message, type RoomId, createRandom } from '../../protocol/src/index.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { createRelay, type Relay, type SessionId } from './relay.js';
 import { createRoomRepository } from './room.repository.js';
@@ -10,17 +10,7 @@ const ROOM = 'catalog:fuzz' as RoomId;
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const FRAMES = process.env.SHOEBOX_SOAK === '1' ? 100_000 : 4000;
 
-/** mulberry32: small, seedable, good enough to pick bytes. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const prng = createRandom;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { MessageType, PROTOCOL_VERSION, SyncStep, decodeMessage, encodeMessage, type Message, type RoomId } from '../../protocol/src/index.js';
+import { MessageType, PROTOCOL_VERSION, SyncStep, decodeMessage, encodeMessage, type Message, type RoomId, createRandom } from '../../protocol/src/index.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { createRelay, type Relay, type SessionId } from './relay.js';
 import { loadRoom } from './room.js';
@@ -16,16 +16,7 @@ const ROOM = 'album:sim' as RoomId;
 const SEEDS = Number(process.env.SIM_SEEDS ?? 12);
 const STEPS = 250;
 
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const prng = createRandom;
 
 interface Replica {
   readonly doc: Y.Doc;

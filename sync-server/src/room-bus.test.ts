@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../protocol/src/index.js';
 import { BusKind, decodeBusMessage, encodeBusMessage, type BusMessage } from './room-bus.js';
 
 const SOAK = process.env.SHOEBOX_SOAK === '1';
 const FRAMES = SOAK ? 200_000 : 5000;
 
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const prng = createRandom;
 
 const samples: BusMessage[] = [
   { kind: BusKind.update, origin: 'node-a', room: 'catalog:abc', payload: new Uint8Array([1, 2, 3]) },
