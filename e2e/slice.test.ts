@@ -33,11 +33,12 @@ const tiles = (page: Page) => page.getByTestId('asset-tile');
 const tileCount = (page: Page) => tiles(page).count();
 const status = (page: Page) => page.getByTestId('status-pill').getAttribute('data-status');
 
-/** Every thumbnail <img> on the page has loaded a server thumbnail (not a local one). */
-const serverThumbsLoaded = (page: Page) =>
-  page.getByTestId('asset-thumb').evaluateAll((imgs) =>
+/** Every tile on screen shows a loaded server thumbnail: no placeholders, no local ones. */
+const serverThumbsLoaded = async (page: Page) =>
+  (await page.getByTestId('asset-placeholder').count()) === 0 &&
+  (await page.getByTestId('asset-thumb').evaluateAll((imgs) =>
     imgs.length > 0 && imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0 && (img as HTMLImageElement).currentSrc.includes('/thumbnail')),
-  );
+  ));
 
 const login = async (device: Device) => {
   await device.page.getByTestId('login-email').fill(owner.email);

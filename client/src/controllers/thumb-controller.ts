@@ -9,7 +9,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { serverThumbnailUrl } from '../domain/storage/thumb-store.js';
 
-const RETRY_MS = [3_000, 10_000, 30_000, 60_000] as const;
+/** A device often learns of an asset before its original has finished uploading elsewhere. */
+const RETRY_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000] as const;
 
 export class ThumbController implements ReactiveController {
   url: string | null = null;
@@ -44,6 +45,8 @@ export class ThumbController implements ReactiveController {
 
   hostDisconnected(): void {
     this.clearTimer();
+    // The virtualized grid detaches and re-attaches tiles: resolve again when this one returns.
+    this.key = null;
   }
 
   /** The image failed: show the placeholder and try the server again later. */
