@@ -4,7 +4,8 @@
  *
  *   npm run bench:slice            # SHOEBOX_BENCH_PHOTOS=200 by default
  */
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -59,7 +60,8 @@ const main = async () => {
     await until(async () => (await tileCount(b.page)) === count);
     const allTilesOnB = Date.now() - t0;
     // Every asset's server thumbnail, fetched by device B with its own session, as its grid does.
-    const ids = await b.page.getByTestId('asset-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-asset-id')!));
+    // The timeline is virtualized, so the asset ids come from the files themselves (id = SHA-256).
+    const ids = files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
     await until(async () => {
       const missing = await b.page.evaluate(async (hashes) => {
         const results = await Promise.all(hashes.map((h) => fetch(`/api/blobs/${h}/thumbnail`).then((r) => r.ok, () => false)));
