@@ -6,46 +6,24 @@
  *   private catalog = new CatalogController(this, () => this.library);
  *   const view = this.catalog.view(TimelineFilter.all); this.catalog.toggleFavorite(id)
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset, type UserId } from '../../../protocol/src/index.js';
 import { observeCatalog } from '../domain/catalog/catalog-store.js';
 import { TimelineFilter, TimelineIndex, type TimelineView } from '../domain/catalog/timeline-index.js';
-import { openTimelineViews, type TimelineViews } from '../domain/catalog/timeline-views.js';
+import { openTimelineViews } from '../domain/catalog/timeline-views.js';
 import type { LibrarySession } from '../domain/library-session.js';
+import { LibraryBoundController } from './library-bound-controller.js';
 
 const emptyView = (filter: TimelineFilter): TimelineView => ({
   filter, count: 0, runs: [], at: () => undefined, order: [], position: { get: () => undefined },
 });
 
-export class CatalogController implements ReactiveController {
+export class CatalogController extends LibraryBoundController {
   /** False until the IndexedDB copy of the catalog is loaded. */
   loaded = false;
   private index: TimelineIndex | null = null;
   /** Materialized views from IndexedDB, shown until the CRDT has loaded. */
   private early = new Map<TimelineFilter, TimelineView>();
-  private views: TimelineViews | null = null;
-  private bound: LibrarySession | null = null;
-  private unobserve: (() => void) | null = null;
   private frame = 0;
-
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly library: () => LibrarySession | null,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.bind();
-  }
-
-  hostUpdate(): void {
-    if (this.library() !== this.bound) this.bind();
-  }
-
-  hostDisconnected(): void {
-    this.unbind();
-  }
 
   view(filter: TimelineFilter): TimelineView {
     return this.index?.view(filter) ?? this.early.get(filter) ?? emptyView(filter);
@@ -75,17 +53,13 @@ export class CatalogController implements ReactiveController {
     if (doc) restoreAsset(doc, id);
   }
 
-  private bind(): void {
-    this.unbind();
-    const library = this.library();
-    this.bound = library;
+  protected attach(library: LibrarySession | null): (() => void) | undefined {
     this.loaded = false;
     this.index = null;
     this.early.clear();
-    if (!library) return;
+    if (!library) return undefined;
     const { doc } = library.catalog;
     const views = openTimelineViews(library.session.user.id as UserId);
-    this.views = views;
     const saveViews = () => {
       for (const filter of Object.values(TimelineFilter)) views.save(filter, () => this.index!.view(filter));
     };
@@ -104,7 +78,7 @@ export class CatalogController implements ReactiveController {
       void this.host.updateComplete.then(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => library.catalog.startLoading(), 0))));
     });
     const pending = new Set<AssetId>();
-    this.unobserve = observeCatalog(doc, (ids) => {
+    const unobserve = observeCatalog(doc, (ids) => {
       for (const id of ids) pending.add(id);
       if (this.frame) return;
       this.frame = requestAnimationFrame(() => {
@@ -124,15 +98,11 @@ export class CatalogController implements ReactiveController {
       this.loaded = true;
       this.host.requestUpdate();
     });
-  }
-
-  private unbind(): void {
-    this.views?.close();
-    this.views = null;
-    this.unobserve?.();
-    this.unobserve = null;
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.bound = null;
+    return () => {
+      views.close();
+      unobserve();
+      if (this.frame) cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    };
   }
 }

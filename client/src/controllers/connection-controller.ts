@@ -5,55 +5,37 @@
  *   private connection = new ConnectionController(this, () => this.library);
  *   html`<sbx-status-pill .status=${this.connection.status} .pending=${this.connection.pending}>`
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LibrarySession } from '../domain/library-session.js';
 import { ConnectionStatus } from '../domain/sync/connection-status.js';
+import { LibraryBoundController } from './library-bound-controller.js';
 
-export class ConnectionController implements ReactiveController {
+export class ConnectionController extends LibraryBoundController {
   status: ConnectionStatus = ConnectionStatus.offline;
   pending = 0;
   lastError: string | null = null;
-  private bound: LibrarySession | null = null;
-  private unsubscribe: (() => void) | null = null;
-
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly library: () => LibrarySession | null,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
+  override hostConnected(): void {
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
-    this.bind();
+    super.hostConnected();
   }
 
-  hostUpdate(): void {
-    if (this.library() !== this.bound) this.bind();
-  }
-
-  hostDisconnected(): void {
+  override hostDisconnected(): void {
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    this.bound = null;
+    super.hostDisconnected();
   }
 
-  private bind(): void {
-    this.unsubscribe?.();
-    const library = this.library();
-    this.bound = library;
-    if (!library) return;
+  protected attach(library: LibrarySession | null): (() => void) | undefined {
+    if (!library) return undefined;
     const read = (): void => {
       this.status = library.sync.status;
       this.pending = library.sync.pending;
       this.lastError = library.sync.lastError?.message ?? null;
       this.host.requestUpdate();
     };
-    this.unsubscribe = library.sync.onChange(read);
+    const unsubscribe = library.sync.onChange(read);
     read();
+    return unsubscribe;
   }
 
   private readonly onOnline = (): void => {

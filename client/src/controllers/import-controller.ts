@@ -5,39 +5,16 @@
  *   private imports = new ImportController(this, () => this.library);
  *   this.imports.importFiles(input.files); this.imports.summary.uploaded
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { summarize, type ImportItem, type ImportSummary } from '../domain/import/import-state.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import { UploadStatus } from '../domain/storage/local-db.js';
+import { LibraryBoundController } from './library-bound-controller.js';
 
-export class ImportController implements ReactiveController {
+export class ImportController extends LibraryBoundController {
   items: readonly ImportItem[] = [];
   summary: ImportSummary = summarize([]);
   /** Uploads queued before the last reload that this page cannot resume without the files. */
   interrupted = 0;
-  private bound: LibrarySession | null = null;
-  private unsubscribe: (() => void) | null = null;
-
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly library: () => LibrarySession | null,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.bind();
-  }
-
-  hostUpdate(): void {
-    if (this.library() !== this.bound) this.bind();
-  }
-
-  hostDisconnected(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    this.bound = null;
-  }
 
   importFiles(files: Iterable<File>): void {
     this.bound?.importer.importFiles(files);
@@ -49,18 +26,10 @@ export class ImportController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private bind(): void {
-    this.unsubscribe?.();
-    const library = this.library();
-    this.bound = library;
+  protected attach(library: LibrarySession | null): (() => void) | undefined {
     this.items = [];
     this.summary = summarize([]);
-    if (!library) return;
-    this.unsubscribe = library.importer.onChange(() => {
-      this.items = library.importer.items;
-      this.summary = summarize(this.items);
-      this.host.requestUpdate();
-    });
+    if (!library) return undefined;
     void library.db.uploads
       .where('status')
       .anyOf([UploadStatus.queued, UploadStatus.uploading])
@@ -71,5 +40,10 @@ export class ImportController implements ReactiveController {
         this.host.requestUpdate();
       })
       .catch(() => undefined);
+    return library.importer.onChange(() => {
+      this.items = library.importer.items;
+      this.summary = summarize(this.items);
+      this.host.requestUpdate();
+    });
   }
 }
