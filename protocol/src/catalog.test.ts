@@ -14,26 +14,10 @@ import {
   trashAsset,
   type AssetFacts,
 } from './catalog.js';
-import { assetIdOf, parseBlobHash } from './ids.js';
+import { factsOf } from './catalog-builders.js';
+import { assetIdOf } from './ids.js';
 
-const facts = (n: number, takenAt = `2024-05-${String(10 + n).padStart(2, '0')}T12:00:00`): AssetFacts => ({
-  hash: parseBlobHash(n.toString(16).padStart(64, '0')),
-  kind: 'image',
-  mime: 'image/jpeg',
-  name: `IMG_${n}.jpg`,
-  size: 1000 + n,
-  width: 4000,
-  height: 3000,
-  orientation: 1,
-  takenAt,
-  utcOffset: 120,
-  importedAt: 1_700_000_000_000,
-  latitude: null,
-  longitude: null,
-  make: 'Canon',
-  model: 'EOS',
-  duration: null,
-});
+const facts = (n: number, takenAt = `2024-05-${String(10 + n).padStart(2, '0')}T12:00:00`): AssetFacts => factsOf(n, { takenAt });
 
 const sync = (a: Y.Doc, b: Y.Doc) => {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
