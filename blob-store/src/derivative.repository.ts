@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobHash } from '../../protocol/src/index.js';
-import { fsyncDir, shardedPath } from './fs-blob.backend.js';
+import { fsyncDir, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
 
 export type FileDerivativeKind = 'thumbnail' | 'preview' | 'video';
 
@@ -65,13 +65,7 @@ export const createDerivativeRepository = async (root: string, tmpDir: string): 
       await mkdir(dirname(target), { recursive: true });
       const temp = join(tmpDir, `${hash}-${kind}.${randomUUID()}.tmp`);
       try {
-        const handle = await open(temp, 'wx');
-        try {
-          await handle.writeFile(bytes);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await writeSyncedFile(temp, bytes);
         await rename(temp, target);
         await fsyncDir(dirname(target));
       } catch (error) {

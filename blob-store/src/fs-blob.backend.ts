@@ -25,6 +25,17 @@ export const fsyncDir = async (dir: string): Promise<void> => {
   }
 };
 
+/** Writes `bytes` to a new file at `path` (which must not exist) and fsyncs it before returning. */
+export const writeSyncedFile = async (path: string, bytes: Uint8Array): Promise<void> => {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+};
+
 export const createFsBlobBackend = async (root: string): Promise<BlobBackend> => {
   await mkdir(root, { recursive: true });
   const pathOf = (hash: BlobHash): string => shardedPath(root, hash);

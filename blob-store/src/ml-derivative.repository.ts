@@ -7,12 +7,12 @@
  *   ml.present(user, modelId, hashes) // hashes the user may read that have this model's derivative
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobHash, UserId } from '../../protocol/src/index.js';
 import { readMlDerivative, type MlDerivative } from '../../models/src/derivatives/ml-derivative.js';
 import type { BlobDb } from './blob-db.js';
-import { fsyncDir, shardedPath } from './fs-blob.backend.js';
+import { fsyncDir, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
 
 /** A model id that passed `mlDerivativeName`: safe as a path segment and a file-name part. */
 export type ModelId = string & { readonly __brand: 'ModelId' };
@@ -73,13 +73,7 @@ export const createMlDerivativeRepository = async (db: BlobDb, root: string, tmp
     await mkdir(dirname(target), { recursive: true });
     const temp = join(tmpDir, `ml.${randomUUID()}.part`);
     try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeSyncedFile(temp, bytes);
       try {
         // link() fails with EEXIST instead of replacing: concurrent writers leave the first file.
         await link(temp, target);
