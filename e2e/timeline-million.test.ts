@@ -77,8 +77,16 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     await until('CRDT loaded', async () => (await timeline(page).getAttribute('data-source')) === 'crdt', 240_000);
     figures.fullCatalogMs = Date.now() - t0;
     expect(await count(page)).toBe(COUNT);
+    // What the page holds once loaded: V8's heap after a full GC, and array buffers (chunk
+    // bytes, index columns) separately; usedJSHeapSize before the GC includes garbage.
     const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? -1);
-    figures.jsHeapMB = Math.round(heap / 1048576);
+    figures.usedJSHeapSizeBeforeGcMB = Math.round(heap / 1048576);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+    await cdp.detach();
+    figures.jsHeapMB = Math.round(usage.usedSize / 1048576);
+    figures.arrayBuffersMB = Math.round((usage.backingStorageSize ?? -1) / 1048576);
     figures.virtualHeightPx = Number(await timeline(page).getAttribute('data-virtual-height'));
     figures.scrollScale = Number(await timeline(page).getAttribute('data-scale'));
     await screenshot(page, 'million-01-top');

@@ -7,12 +7,13 @@
  *   const index = new FactsIndex(); index.addChunk(bytes); index.get(id)?.name
  *   for (let slot = 0; slot < index.size; slot++) index.taken[slot] …   // timeline columns
  */
-import { preferFacts, readFactsRecord, scanFactsChunk, takenSeconds, type AssetFacts, type ChunkDicts, type FactsSummary } from './catalog-facts.js';
+import { readFactsRecord, scanFactsChunk, type ChunkLayout } from './catalog-chunk.js';
+import { preferFacts, takenSeconds, type AssetFacts, type FactsSummary } from './catalog-facts.js';
 import type { AssetId } from './ids.js';
 
 interface Chunk {
   readonly bytes: Uint8Array;
-  readonly dicts: ChunkDicts;
+  readonly layout: ChunkLayout;
 }
 
 const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
@@ -72,6 +73,14 @@ export class FactsIndex {
   private readonly loose: AssetFacts[] = [];
   private readonly scratch = new Uint8Array(32);
 
+  /** Makes room for `count` assets in all (a cold load knows the total from the chunk headers). */
+  reserve(count: number): void {
+    if (count > this.taken.length) this.resize(count);
+    let table = this.table.length;
+    while (count * 2 > table) table *= 2;
+    if (table > this.table.length) this.rehash(table);
+  }
+
   /** Slot of an id, or -1. */
   slotOf(id: string): number {
     if (!parseHex(id, this.scratch)) return -1;
@@ -95,7 +104,7 @@ export class FactsIndex {
     const c = this.chunkOf[slot]!;
     if (c < 0) return this.loose[-1 - c]!;
     const chunk = this.chunks[c]!;
-    return readFactsRecord(chunk.bytes, chunk.dicts, this.offsetOf[slot]!, this.taken[slot]!);
+    return readFactsRecord(chunk.bytes, chunk.layout, this.offsetOf[slot]!, this.taken[slot]!, this.imported[slot]!);
   }
 
   *ids(): IterableIterator<AssetId> {
@@ -109,15 +118,15 @@ export class FactsIndex {
   addChunk(bytes: Uint8Array): number[] | null {
     // Summaries go to a flat array first: nothing is indexed unless the whole chunk is valid.
     const found: number[] = [];
-    let dicts: ChunkDicts;
+    let layout: ChunkLayout;
     try {
-      dicts = scanFactsChunk(bytes, (s) => found.push(s.offset, s.taken, s.importedAt, s.width, s.height, s.video ? 1 : 0, s.durationMs));
+      layout = scanFactsChunk(bytes, (s) => found.push(s.offset, s.taken, s.importedAt, s.width, s.height, s.video ? 1 : 0, s.durationMs));
     } catch (err) {
       this.badChunks++;
       console.warn('catalog: skipped a malformed facts chunk', err);
       return null;
     }
-    const c = this.chunks.push({ bytes, dicts }) - 1;
+    const c = this.chunks.push({ bytes, layout }) - 1;
     const changed: number[] = [];
     const s: FactsSummary = { offset: 0, taken: 0, importedAt: 0, width: 0, height: 0, video: false, durationMs: -1 };
     for (let i = 0; i < found.length; i += 7) {
@@ -172,7 +181,7 @@ export class FactsIndex {
     if (existing >= 0) {
       // Rare (the same photo imported twice): compare the whole records.
       const old = this.factsAt(existing);
-      const candidate = chunk < 0 ? this.loose[-1 - chunk]! : readFactsRecord(this.chunks[chunk]!.bytes, this.chunks[chunk]!.dicts, offset, s.taken);
+      const candidate = chunk < 0 ? this.loose[-1 - chunk]! : readFactsRecord(this.chunks[chunk]!.bytes, this.chunks[chunk]!.layout, offset, s.taken, s.importedAt);
       if (preferFacts(old, candidate) === old) return -1;
       this.write(existing, chunk, offset, s);
       return existing;

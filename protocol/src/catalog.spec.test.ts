@@ -3,13 +3,14 @@ import * as Y from 'yjs';
 import {
   addAsset, addTag, catalogMaps, compactFacts, factsIndex, getAsset, initCatalog, listAssets, removeTag, restoreAsset,
   setDescription, setFavorite, setPlaceOverride, setRating, setTakenOverride, trashAsset, CATALOG_SCHEMA_VERSION,
-  writeFactsChunk, CHUNK_TARGET, type AssetFacts,
+  factsChunkFormat, writeFactsChunk, CHUNK_TARGET, FACTS_FORMAT, type AssetFacts,
 } from './catalog.js';
 import {
   addToAlbum, assignFace, createAlbum, createPerson, deleteAlbum, listAlbums, mergePeople, moveInAlbum, personOfFace,
   readAlbum, readPerson, removeFromAlbum, renameAlbum, renamePerson,
 } from './catalog-albums.js';
-import { factsOf } from './catalog-builders.js';
+import { createFactsGenerator, factsOf } from './catalog-builders.js';
+import { writeFactsChunkV1 } from './catalog-chunk-v1.js';
 import { assetIdOf, type AssetId } from './ids.js';
 
 const doc = (clientID: number): Y.Doc => {
@@ -289,7 +290,7 @@ describe('catalog SPEC: versions', () => {
     sync(a, b);
     for (const d of [a, b]) {
       expect(catalogMaps(d).assets.size).toBe(0);
-      expect(catalogMaps(d).meta.get('schemaVersion')).toBe(2);
+      expect(catalogMaps(d).meta.get('schemaVersion')).toBe(CATALOG_SCHEMA_VERSION);
       expect(listAssets(d).map((x) => [x.name, x.favorite]).sort()).toEqual([['IMG_1.jpg', true], ['IMG_2.jpg', false]]);
     }
   });
@@ -305,5 +306,49 @@ describe('catalog SPEC: versions', () => {
     expect(getAsset(fresh, id(5))?.name).toBe('IMG_5.jpg');
     expect(initCatalog(fresh)).toBe(1);
     expect(listAssets(fresh)).toHaveLength(2);
+  });
+  it('[V4] format-1 facts chunks (schema v2) are rewritten in the current format; concurrent migrations and late format-1 writers converge', () => {
+    const gen = createFactsGenerator(4);
+    const facts = Array.from({ length: 300 }, () => gen.next());
+    const v2 = (clientID: number): Y.Doc => {
+      const d = doc(clientID);
+      d.getMap('meta').set('schemaVersion', 2);
+      d.getArray<Uint8Array>('facts').push([writeFactsChunkV1(facts.slice(0, 200)), writeFactsChunkV1(facts.slice(200))]);
+      d.getMap('favorite').set(facts[7]!.hash, true);
+      return d;
+    };
+    const a = v2(1);
+    const b = doc(2);
+    const late = doc(3);
+    sync(a, b, late);
+    const before = listAssets(b).map((x) => JSON.stringify(x)).sort();
+    expect(before).toHaveLength(300); // read before migrating
+    const v1Bytes = Y.encodeStateAsUpdate(a).length;
+    expect(initCatalog(a)).toBe(300);
+    expect(initCatalog(b)).toBe(300);
+    expect(initCatalog(a)).toBe(0);
+    // A device still on schema v2 adds a format-1 chunk after the others migrated.
+    late.getArray<Uint8Array>('facts').push([writeFactsChunkV1([factsOf(9001)])]);
+    sync(a, b, late);
+    for (const d of [a, b]) {
+      expect(catalogMaps(d).meta.get('schemaVersion')).toBe(CATALOG_SCHEMA_VERSION);
+      expect(getAsset(d, id(9001))?.name).toBe('IMG_9001.jpg');
+      expect(initCatalog(d)).toBeGreaterThan(0);
+    }
+    sync(a, b, late);
+    for (const d of [a, b]) {
+      expect(initCatalog(d)).toBe(0);
+      expect(catalogMaps(d).facts.toArray().every((c) => factsChunkFormat(c) === FACTS_FORMAT)).toBe(true);
+      compactFacts(d, 0);
+    }
+    sync(a, b);
+    const after = listAssets(a).map((x) => JSON.stringify(x));
+    expect(after.filter((x) => !x.includes(id(9001))).sort()).toEqual(before);
+    expect(listAssets(b).map((x) => JSON.stringify(x)).sort()).toEqual([...after].sort());
+    expect(getAsset(b, facts[7]!.hash as string as AssetId)?.favorite).toBe(true);
+    // Format 2 is smaller: rebuild a fresh doc from the migrated facts only.
+    const fresh = doc(4);
+    fresh.getArray<Uint8Array>('facts').push([writeFactsChunk(facts)]);
+    expect(Y.encodeStateAsUpdate(fresh).length).toBeLessThan(v1Bytes * 0.85);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Catalog schema v2: what each Yjs shared type of a `catalog:<user>` room holds, and the only
+ * Catalog schema v3: what each Yjs shared type of a `catalog:<user>` room holds, and the only
  * functions that read or write assets, so client and servers agree on one layout. Facts are
  * immutable and packed into binary chunks (catalog-facts.ts); user state merges per field and
  * per set element (catalog-state.ts). Rules: ../SPEC.md. Layout: ../PROTOCOL.md § 4.
@@ -8,14 +8,17 @@
  *   for (const asset of listAssets(doc)) …   // effective facts + user state
  */
 import type * as Y from 'yjs';
-import { writeFactsChunk, type AssetFacts } from './catalog-facts.js';
+import { FACTS_FORMAT, factsChunkCount, factsChunkFormat, readFactsChunk, writeFactsChunk } from './catalog-chunk.js';
+import type { AssetFacts } from './catalog-facts.js';
 import { FactsIndex } from './catalog-index.js';
 import type { AssetId } from './ids.js';
 
 export * from './catalog-facts.js';
+export * from './catalog-chunk.js';
 export * from './catalog-index.js';
 
-export const CATALOG_SCHEMA_VERSION = 2;
+/** v1: facts in `assets`; v2: facts chunks of format 1; v3: facts chunks of format 2. */
+export const CATALOG_SCHEMA_VERSION = 3;
 
 /** Names of the top-level shared types; documented in PROTOCOL.md § 4. */
 export const CatalogKey = {
@@ -86,6 +89,9 @@ export class DocFactsIndex extends FactsIndex {
   constructor(doc: Y.Doc) {
     super();
     const { facts, assets } = catalogMaps(doc);
+    let count = 0;
+    for (const chunk of facts) count += factsChunkCount(chunk);
+    this.reserve(count);
     for (const chunk of facts) this.addAny(chunk, null);
     for (const f of assets.values()) this.addAny(f, null);
     // Facts are add-only (SPEC F1, I4): deletions — compaction, migration — are never applied
@@ -139,8 +145,9 @@ export const factsIndex = (doc: Y.Doc): DocFactsIndex => {
 };
 
 /**
- * Stamps the schema version and migrates forward (SPEC V1–V3): v1 `assets` entries move into
- * one facts chunk. Idempotent, and safe when two devices migrate the same catalog concurrently.
+ * Stamps the schema version and migrates forward (SPEC V1–V4): v1 `assets` entries move into
+ * facts chunks; facts chunks of an older format (schema v2 wrote format 1) are rewritten in the
+ * current one. Idempotent, and safe when two devices migrate the same catalog concurrently.
  * A catalog from a newer schema is refused. Returns the number of assets migrated.
  */
 export const initCatalog = (doc: Y.Doc): number => {
@@ -151,15 +158,36 @@ export const initCatalog = (doc: Y.Doc): number => {
   }
   let migrated = 0;
   doc.transact(() => {
-    if (assets.size > 0) {
-      const legacy = [...assets.values()].map((f) => ({ ...f }));
+    const legacy: AssetFacts[] = [...assets.values()].map((f) => ({ ...f }));
+    migrateChunks(facts, legacy);
+    if (legacy.length > 0) {
       for (let i = 0; i < legacy.length; i += CHUNK_TARGET) facts.push([writeFactsChunk(legacy.slice(i, i + CHUNK_TARGET))]);
       assets.clear();
-      migrated = legacy.length;
     }
+    migrated = legacy.length;
     if (version !== CATALOG_SCHEMA_VERSION) meta.set('schemaVersion', CATALOG_SCHEMA_VERSION);
   });
   return migrated;
+};
+
+/**
+ * Deletes the readable chunks of an older format, appending their facts to `into` (SPEC V4).
+ * A chunk that does not decode stays as it is (F4).
+ */
+const migrateChunks = (facts: Y.Array<Uint8Array>, into: AssetFacts[]): void => {
+  const chunks = facts.toArray();
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const chunk = chunks[i]!;
+    if (!(chunk instanceof Uint8Array) || factsChunkFormat(chunk) === FACTS_FORMAT) continue;
+    let old: AssetFacts[];
+    try {
+      old = readFactsChunk(chunk);
+    } catch {
+      continue;
+    }
+    for (const f of old) into.push(f);
+    facts.delete(i, 1);
+  }
 };
 
 /** Assets per chunk written by compaction and bulk imports. */
@@ -188,7 +216,7 @@ export const addAsset = (doc: Y.Doc, facts: AssetFacts): boolean => addAssets(do
 export const compactFacts = (doc: Y.Doc, maxSmall = 64): boolean => {
   const { facts } = catalogMaps(doc);
   let small = 0;
-  for (const chunk of facts) if (chunk.length < CHUNK_TARGET * 40) small++;
+  for (const chunk of facts) if (factsChunkCount(chunk) < CHUNK_TARGET / 2) small++;
   const index = factsIndex(doc);
   const duplicates = factsCount(doc) > index.size;
   if (small <= maxSmall && !duplicates) return false;
@@ -205,18 +233,7 @@ export const compactFacts = (doc: Y.Doc, maxSmall = 64): boolean => {
 /** Facts records stored, duplicates included (a cheap header read per chunk). */
 const factsCount = (doc: Y.Doc): number => {
   let n = 0;
-  for (const chunk of catalogMaps(doc).facts) {
-    if (!(chunk instanceof Uint8Array) || chunk.length < 2) continue;
-    // header: varUint(format=1) • varUint(count)
-    let v = 0;
-    let shift = 0;
-    for (let i = 1; i < Math.min(chunk.length, 6); i++) {
-      v |= (chunk[i]! & 0x7f) << shift;
-      shift += 7;
-      if (chunk[i]! < 0x80) break;
-    }
-    n += v;
-  }
+  for (const chunk of catalogMaps(doc).facts) n += factsChunkCount(chunk);
   return n;
 };
 

@@ -42,6 +42,23 @@ export interface RoomGrant {
   readonly room: string;
   readonly access: 'read' | 'write' | 'admin';
 }
+/** A room's member as its admins see it (`GET /api/rooms/{room}/grants`). */
+export interface RoomMemberGrant {
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly access: RoomGrant['access'];
+}
+export interface RoomGrantsResponse {
+  readonly room: string;
+  readonly grants: readonly RoomMemberGrant[];
+}
+/** `PUT /api/rooms/{room}/grants`: the target by email or by user id. */
+export interface ShareRoomRequest {
+  readonly email?: string;
+  readonly userId?: string;
+  readonly access: RoomGrant['access'];
+}
 export interface MeResponse {
   readonly user: PublicUser;
   readonly rooms: readonly RoomGrant[];
@@ -70,7 +87,8 @@ export interface PutBlobResponse {
   readonly created: boolean;
 }
 
-export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+/** PATCH and OPTIONS serve tus 1.0 resumable uploads (blob-store) natively. */
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE' | 'PATCH' | 'OPTIONS';
 
 export interface HttpRequest {
   readonly method: HttpMethod;
@@ -119,6 +137,18 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
+
+/**
+ * Headers that make the app's pages cross-origin isolated (`crossOriginIsolated === true`), so
+ * SharedArrayBuffer exists and onnxruntime-web's WASM runs on several threads. Every resource
+ * the app loads is same-origin (blobs, thumbnails, model packs), so `require-corp` blocks nothing;
+ * CORP keeps other sites from embedding our files.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+};
 
 export const isFileBody = (body: HttpResponse['body']): body is FileBody =>
   typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && 'file' in body;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addAsset, addAssets, setArchived, setFavorite, setTakenOverride, trashAsset, type AssetFacts, type AssetId, type BlobHash } from '../../../../protocol/src/index.js';
 import { createFactsGenerator, factsOf } from '../../../../protocol/src/catalog-builders.js';
+import { createRandom } from '../../../../protocol/src/random.js';
 import { observeCatalog } from './catalog-store.js';
-import { TimelineFilter, TimelineIndex } from './timeline-index.js';
+import { TimelineFilter, TimelineIndex, sortAdaptive } from './timeline-index.js';
 
 let counter = 1;
 const facts = (takenAt: string, over: Partial<AssetFacts> = {}): AssetFacts => {
@@ -81,5 +82,21 @@ describe('TimelineIndex', () => {
     const sorted = [...all].sort((x, y) => (x.takenAt < y.takenAt ? 1 : x.takenAt > y.takenAt ? -1 : x.hash < y.hash ? -1 : 1)).map((f) => f.hash);
     expect(ids(fresh)).toEqual(sorted);
     expect(index.size).toBe(3002);
+  });
+});
+
+describe('sortAdaptive', () => {
+  it('sorts ordered, reversed and shuffled input like a full sort', () => {
+    const rand = createRandom(9);
+    const keys = Float64Array.from({ length: 5000 }, () => Math.floor(rand() * 800));
+    const compare = (a: number, b: number): number => keys[b]! - keys[a]! || a - b;
+    const expected = Int32Array.from(keys.keys()).sort(compare);
+    const inputs = [Int32Array.from(expected), Int32Array.from(expected).reverse(), Int32Array.from(keys.keys()), Int32Array.from(expected)];
+    inputs[3]![10] = expected[11]!;
+    inputs[3]![11] = expected[10]!;
+    for (const input of inputs) {
+      sortAdaptive(input, compare);
+      expect(Array.from(input)).toEqual(Array.from(expected));
+    }
   });
 });

@@ -51,6 +51,24 @@ const matches = (filter: TimelineFilter, flags: number): boolean => {
   }
 };
 
+/**
+ * Sorts in place, in O(n) when the input is already in order or in reverse order — the usual
+ * case on a cold load: compaction writes chunks oldest first, imports newest first.
+ */
+export const sortAdaptive = (a: Int32Array, compare: (x: number, y: number) => number): void => {
+  let ascending = true;
+  let descending = true;
+  for (let i = 1; i < a.length && (ascending || descending); i++) {
+    const c = compare(a[i - 1]!, a[i]!);
+    if (c > 0) ascending = false;
+    else if (c < 0) descending = false;
+    else ascending = descending = false; // ties: leave the order to sort
+  }
+  if (ascending) return;
+  if (descending) a.reverse();
+  else a.sort(compare);
+};
+
 export class TimelineIndex {
   /** Bumped on every change; lets callers skip work when nothing moved. */
   version = 0;
@@ -161,7 +179,7 @@ export class TimelineIndex {
     }
     const fresh = new Int32Array(to - from);
     for (let i = 0; i < fresh.length; i++) fresh[i] = from + i;
-    fresh.sort(this.compare);
+    sortAdaptive(fresh, this.compare);
     // Merge two sorted runs: O(n) instead of re-sorting a million for one import.
     const old = this.sorted;
     const merged = new Int32Array(to);
