@@ -6,6 +6,7 @@
  *   scenarios: fanout (R×D devices, each `rate` updates/s) | idle (N connections, waits for "done" on stdin)
  *              | seed (uploads a generated catalog) | join (time to synced for a fresh device)
  */
+import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { addAssets, initCatalog } from '../protocol/src/index.js';
 import { createFactsGenerator } from '../protocol/src/catalog-builders.js';
@@ -25,6 +26,8 @@ interface Args {
   seconds?: number;
   connections?: number;
   assets?: number;
+  /** The relay's process id, to measure its CPU over the fan-out window. */
+  pid?: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -44,12 +47,38 @@ const openAll = async (specs: { room: string }[], batch = 100): Promise<BenchDev
   return devices;
 };
 
-/** The id a fan-out update carries: the single string value of its one map entry. */
-const idOf = (payload: Uint8Array): string | undefined => {
-  for (const struct of Y.decodeUpdate(payload).structs) {
-    if (struct instanceof Y.Item && struct.content instanceof Y.ContentAny) return struct.content.arr[0] as string;
+/** CPU seconds (user + system) a process has used, from /proc: how busy the relay was. */
+const cpuSecondsOf = (pid: number | undefined): number => {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
   }
-  return undefined;
+};
+
+/**
+ * Each device's updates for the whole run, encoded as frames before the clock starts: the
+ * generator then only writes bytes. Device i's doc has Yjs client id `clients[i]`, and its k-th
+ * update has clock k, which is how a delivery is matched to its send time without decoding.
+ */
+const pregenerate = (devices: BenchDevice[], count: number): { clients: number[]; frames: Uint8Array[][] } => {
+  const clients: number[] = [];
+  const frames = devices.map((device, i) => {
+    const doc = new Y.Doc();
+    doc.clientID = 1_000_000 + i;
+    clients.push(doc.clientID);
+    const map = doc.getMap('m');
+    return Array.from({ length: count }, (_, k) => {
+      const sv = Y.encodeStateVector(doc);
+      // Its own key per device: on a shared key concurrent writes overwrite each other, and the
+      // peer's garbage collection then strips the losing value from what it relays.
+      map.set(`d${i}`, k);
+      return device.encode(Y.encodeStateAsUpdate(doc, sv));
+    });
+  });
+  return { clients, frames };
 };
 
 const fanout = async () => {
@@ -57,9 +86,13 @@ const fanout = async () => {
   const perRoom = args.devices ?? 10;
   const rate = args.rate ?? 5;
   const seconds = args.seconds ?? 8;
+  const warmupSeconds = 2;
   const specs = Array.from({ length: rooms * perRoom }, (_, i) => ({ room: `${args.roomPrefix}${i % rooms}` }));
   const devices = await openAll(specs);
-  const sentAt = new Map<string, number>();
+  const count = Math.ceil(rate * (warmupSeconds + seconds + 2)) + 2;
+  const { clients, frames } = pregenerate(devices, count);
+  const deviceOf = new Map(clients.map((c, i) => [c, i]));
+  const sentAt = devices.map(() => new Float64Array(count));
   const latencies: number[] = [];
   let delivered = 0;
   let measuring = false;
@@ -67,21 +100,19 @@ const fanout = async () => {
   let windowEnd = Infinity;
   let sent = 0;
   for (const [index, d] of devices.entries()) {
-    const own = `${index}:`;
-    d.onUpdate = (payload) => {
-      const id = idOf(payload);
-      if (id === undefined || id.startsWith(own)) return; // the peer echoes updates to their sender
-      const t = sentAt.get(id);
+    d.onDelivery = (client, clock) => {
+      const from = deviceOf.get(client);
+      if (from === undefined || from === index) return; // the peer echoes updates to their sender
+      const t = sentAt[from]![clock];
       // Only updates sent inside the window count, however late they arrive.
       if (t === undefined || t < windowStart || t >= windowEnd) return;
       delivered++;
       latencies.push(now() - t);
     };
   }
-  const docs = devices.map(() => new Y.Doc());
   const interval = 1000 / rate;
   const next = devices.map(() => now() + Math.random() * interval);
-  let counter = 0;
+  const position = devices.map(() => 0);
   let stop = false;
   const tick = (): void => {
     if (stop) return;
@@ -89,26 +120,26 @@ const fanout = async () => {
     for (let i = 0; i < devices.length; i++) {
       if (next[i]! > t) continue;
       next[i]! += interval;
-      const doc = docs[i]!;
-      const sv = Y.encodeStateVector(doc);
-      const id = `${i}:${counter++}`;
-      // Its own key per device: on a shared key concurrent writes overwrite each other, and the
-      // peer's garbage collection then strips the losing value from what it relays.
-      doc.getMap('m').set(`d${i}`, id);
-      const update = Y.encodeStateAsUpdate(doc, sv);
-      sentAt.set(id, now());
-      devices[i]!.send(update);
+      const k = position[i]!;
+      if (k >= count) continue;
+      position[i] = k + 1;
+      sentAt[i]![k] = t;
+      devices[i]!.sendFrame(frames[i]![k]!);
       if (measuring) sent++;
     }
     setTimeout(tick, 2);
   };
   tick();
-  await sleep(2000); // warm-up
+  await sleep(warmupSeconds * 1000);
   measuring = true;
   windowStart = now();
+  const cpuStart = process.cpuUsage();
+  const relayCpuStart = cpuSecondsOf(args.pid);
   await sleep(seconds * 1000);
   measuring = false;
   windowEnd = now();
+  const cpu = process.cpuUsage(cpuStart);
+  const relayCpu = cpuSecondsOf(args.pid) - relayCpuStart;
   const elapsed = (windowEnd - windowStart) / 1000;
   stop = true;
   await sleep(3000); // stragglers sent inside the window still count, with their full latency
@@ -128,6 +159,9 @@ const fanout = async () => {
     p99Ms: round(quantile(latencies, 0.99)),
     maxMs: round(latencies.at(-1) ?? NaN),
     connectionsDropped: dropped,
+    // Share of one core over the window: the generator's own cost, and how busy the relay was.
+    generatorCpuPercent: round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100, 1),
+    relayCpuPercent: round((relayCpu / elapsed) * 100, 1),
   };
 };
 

@@ -83,7 +83,10 @@ interface Target {
 
 /** Starts the relay, creates the owner and grants it `album:bench-0…` so devices can join many rooms. */
 const startShoebox = async (rooms: number): Promise<{ relay: RelayProcess; target: Target }> => {
-  const relay = await startRelayProcess({ env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000' } });
+  // The generator connects thousands of sockets from one address: lift the per-address limits.
+  const relay = await startRelayProcess({
+    env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000', SHOEBOX_MAX_CONNECTIONS_PER_IP: '1000000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '1000000' },
+  });
   const res = await fetch(`${relay.http}/api/auth/signup`, {
     method: 'POST',
     body: JSON.stringify({ email: 'bench@example.com', password: 'bench password', name: 'Bench' }),
@@ -150,7 +153,7 @@ const runTarget = async (target: Target) => {
   };
   const fanout: Record<string, unknown>[] = [];
   for (const f of FANOUT) {
-    fanout.push({ name: f.name, ...(await load({ ...base, scenario: 'fanout', rooms: f.rooms, devices: f.devices, rate: f.rate, seconds: SECONDS })) });
+    fanout.push({ name: f.name, ...(await load({ ...base, scenario: 'fanout', rooms: f.rooms, devices: f.devices, rate: f.rate, seconds: SECONDS, pid: target.pid() })) });
     await sleep(1000);
   }
   const seed = await load({ ...base, scenario: 'seed', room: target.catalogRoom, assets: ASSETS });

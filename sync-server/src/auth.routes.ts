@@ -64,7 +64,7 @@ export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
     method: 'GET',
     pattern: '/api/setup',
     maxBodyBytes: 0,
-    handle: async () => json(200, { needsOwner: auth.needsOwner() } satisfies SetupStatusResponse),
+    handle: async () => json(200, { needsOwner: await auth.needsOwner() } satisfies SetupStatusResponse),
   },
   {
     method: 'POST',
@@ -92,7 +92,7 @@ export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
     maxBodyBytes: MAX_AUTH_BODY,
     async handle(req) {
       const token = bearerToken(req);
-      if (!token || !auth.logout(token)) throw new HttpError(401, 'unauthorized', 'missing, invalid or revoked token');
+      if (!token || !(await auth.logout(token))) throw new HttpError(401, 'unauthorized', 'missing, invalid or revoked token');
       return json(200, { ok: true }, { 'set-cookie': clearedCookie });
     },
   },

@@ -40,18 +40,20 @@ export interface SignupResult {
 }
 
 export interface AuthService {
-  needsOwner(): boolean;
+  needsOwner(): Promise<boolean>;
   signup(input: SignupRequest, callerToken: string | undefined): Promise<SignupResult>;
   login(input: LoginRequest, ip: string): Promise<{ token: string; user: AuthUser }>;
   /** Revokes the token; false when it was unknown or already revoked. */
-  logout(token: string): boolean;
+  logout(token: string): Promise<boolean>;
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
   me(token: string | undefined): Promise<MeResponse>;
-  accessFor(userId: UserId, room: string): GrantAccess | undefined;
+  accessFor(userId: UserId, room: string): Promise<GrantAccess | undefined>;
+  /** True when the user holds any grant (read, write or admin) for the room: e.g. blob reads of a shared album. */
+  canReadRoom(userId: UserId, room: string): Promise<boolean>;
   /** Called with the SHA-256 of each revoked token, so live sessions using it can be closed. */
   onRevoke(listener: (tokenHash: string) => void): () => void;
   /** Sets (or, with `undefined`, revokes) a user's grant for a room; live sessions follow at once. */
-  setGrant(userId: UserId, room: string, access: GrantAccess | undefined): void;
+  setGrant(userId: UserId, room: string, access: GrantAccess | undefined): Promise<void>;
   onGrantChange(listener: (userId: UserId, room: string) => void): () => void;
 }
 
@@ -82,73 +84,74 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     }
   };
 
-  const authenticateSync = (token: string | undefined): AuthUser | undefined => {
+  const authenticate = async (token: string | undefined): Promise<AuthUser | undefined> => {
     if (!token || token.length > 256) return undefined;
-    const row = users.findByTokenHash(tokenHash(token));
+    const row = await users.findByTokenHash(tokenHash(token));
     return row && toPublic(row);
   };
 
-  const issueToken = (userId: UserId): string => {
+  const issueToken = async (userId: UserId): Promise<string> => {
     const token = newToken();
-    users.insertToken(tokenHash(token), userId, now());
+    await users.insertToken(tokenHash(token), userId, now());
     return token;
   };
 
   const ownGrants = (id: UserId): RoomGrant[] => [{ room: catalogRoom(id), access: 'admin' }];
 
   return {
-    needsOwner: () => users.countUsers() === 0,
+    needsOwner: async () => (await users.countUsers()) === 0,
 
     async signup(input, callerToken) {
-      const first = users.countUsers() === 0;
+      const first = (await users.countUsers()) === 0;
       if (!first) {
-        const caller = authenticateSync(callerToken) ?? unauthorized();
+        const caller = (await authenticate(callerToken)) ?? unauthorized();
         if (!caller.isOwner) throw new HttpError(403, 'forbidden', 'only the owner can create accounts');
       }
-      if (users.findByEmail(input.email)) throw new HttpError(409, 'emailTaken', 'an account with this email exists');
+      if (await users.findByEmail(input.email)) throw new HttpError(409, 'emailTaken', 'an account with this email exists');
       const passwordHash = await hashPassword(input.password);
-      const row = users.insertUser({ id: newId(), email: input.email, name: input.name, passwordHash }, ownGrants, first ? 'first' : 'additional');
+      const row = await users.insertUser({ id: newId(), email: input.email, name: input.name, passwordHash }, ownGrants, first ? 'first' : 'additional');
       // Lost a race: another first signup won, or the email was taken meanwhile.
       if (!row) throw new HttpError(409, 'conflict', 'the server state changed; retry');
       const user = toPublic(row);
-      return first ? { user, token: issueToken(user.id) } : { user };
+      return first ? { user, token: await issueToken(user.id) } : { user };
     },
 
     async login(input, ip) {
       const emailKey = `${ip}\n${input.email.toLowerCase()}`;
       if (!perIp.hit(ip) || !perEmail.hit(emailKey)) throw new HttpError(429, 'rateLimited', 'too many login attempts; wait a minute');
-      const row = users.findByEmail(input.email);
+      const row = await users.findByEmail(input.email);
       const ok = await verifyPassword(input.password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE()));
       if (!row || !ok) throw new HttpError(401, 'invalidCredentials', 'wrong email or password');
       perEmail.reset(emailKey);
-      return { token: issueToken(row.id), user: toPublic(row) };
+      return { token: await issueToken(row.id), user: toPublic(row) };
     },
 
-    logout(token) {
+    async logout(token) {
       const hash = tokenHash(token);
-      if (!users.revokeToken(hash, now())) return false;
+      if (!(await users.revokeToken(hash, now()))) return false;
       notify(revokeListeners, hash);
       return true;
     },
 
-    authenticate: async (token) => authenticateSync(token),
+    authenticate,
 
     async me(token) {
-      const user = authenticateSync(token) ?? unauthorized();
-      return { user, rooms: users.grantsOf(user.id) };
+      const user = (await authenticate(token)) ?? unauthorized();
+      return { user, rooms: await users.grantsOf(user.id) };
     },
 
     accessFor: (userId, room) => users.grantOf(userId, room),
+    canReadRoom: async (userId, room) => isRoomId(room) && (await users.grantOf(userId, room)) !== undefined,
 
     onRevoke(listener) {
       revokeListeners.add(listener);
       return () => revokeListeners.delete(listener);
     },
 
-    setGrant(userId, room, access) {
+    async setGrant(userId, room, access) {
       if (!isRoomId(room)) throw new HttpError(400, 'invalidField', 'room is not a valid room id');
-      if (access === undefined) users.deleteGrant(userId, room);
-      else users.setGrant(userId, { room, access });
+      if (access === undefined) await users.deleteGrant(userId, room);
+      else await users.setGrant(userId, { room, access });
       notify(grantListeners, userId, room);
     },
 

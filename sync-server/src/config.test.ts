@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, RelayMode, loadConfig } from './config.js';
 
-const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded };
+const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded, maxConnectionsPerIp: 1000, connectionsPerIpPerSecond: 50 };
 
 describe('loadConfig', () => {
   it('applies the documented defaults: embedded mode', () => {
@@ -12,6 +12,10 @@ describe('loadConfig', () => {
   it('reads every variable', () => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SHOEBOX_DATA_DIR: '/var/shoebox', SHOEBOX_STATIC_DIR: 'web' }, '/srv');
     expect(config).toEqual({ port: 0, host: '127.0.0.1', dataDir: '/var/shoebox', staticDir: path.resolve('/srv/web'), ...noScaleOut });
+  });
+
+  it('reads the per-address connection limits', () => {
+    expect(loadConfig({ SHOEBOX_MAX_CONNECTIONS_PER_IP: '5000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '200' })).toMatchObject({ maxConnectionsPerIp: 5000, connectionsPerIpPerSecond: 200 });
   });
 
   it('selects the PostgreSQL store, and scale-out with Redis, from the URLs', () => {
@@ -28,6 +32,8 @@ describe('loadConfig', () => {
     ['HOST', 'bad host!'],
     ['SHOEBOX_DATABASE_URL', 'mysql://x'],
     ['SHOEBOX_DATABASE_URL', 'not a url'],
+    ['SHOEBOX_MAX_CONNECTIONS_PER_IP', '0'],
+    ['SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND', 'lots'],
   ])('fails at once on %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -17,8 +17,8 @@ export interface SyncServerConfig {
   /** `SHOEBOX_STATIC_DIR`, default `./dist/client`: the built PWA served at `/`. */
   readonly staticDir: string;
   /**
-   * `SHOEBOX_DATABASE_URL` (postgres://…), default unset: rooms persist in PostgreSQL instead of
-   * the embedded SQLite file. Accounts stay in `dataDir`.
+   * `SHOEBOX_DATABASE_URL` (postgres://…), default unset: rooms, accounts, tokens and grants
+   * persist in PostgreSQL instead of the embedded SQLite file, so several nodes share them.
    */
   readonly databaseUrl: string | undefined;
   /**
@@ -28,6 +28,10 @@ export interface SyncServerConfig {
   readonly redisUrl: string | undefined;
   /** Which storage and sharing the settings above select. */
   readonly mode: RelayMode;
+  /** `SHOEBOX_MAX_CONNECTIONS_PER_IP`, default 1000: open WebSockets one address may hold. */
+  readonly maxConnectionsPerIp: number;
+  /** `SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND`, default 50 (bursts of 4×): new WebSockets per address. */
+  readonly connectionsPerIpPerSecond: number;
 }
 
 export const RelayMode = { embedded: 'embedded', postgres: 'postgres', scaleOut: 'scaleOut' } as const;
@@ -38,6 +42,8 @@ export const DEFAULT_CONFIG = {
   host: '0.0.0.0',
   dataDir: './data',
   staticDir: './dist/client',
+  maxConnectionsPerIp: 1000,
+  connectionsPerIpPerSecond: 50,
 } as const;
 
 export class ConfigError extends Error {
@@ -84,6 +90,12 @@ const parseUrl = (name: string, raw: string | undefined, protocols: readonly str
   return raw;
 };
 
+const parseCount = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+};
+
 /** Parses and validates the environment; every failure names the variable. */
 export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => {
   const databaseUrl = parseUrl('SHOEBOX_DATABASE_URL', value(env, 'SHOEBOX_DATABASE_URL'), ['postgres:', 'postgresql:']);
@@ -97,5 +109,7 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerCon
     databaseUrl,
     redisUrl,
     mode: redisUrl ? RelayMode.scaleOut : databaseUrl ? RelayMode.postgres : RelayMode.embedded,
+    maxConnectionsPerIp: parseCount('SHOEBOX_MAX_CONNECTIONS_PER_IP', value(env, 'SHOEBOX_MAX_CONNECTIONS_PER_IP'), DEFAULT_CONFIG.maxConnectionsPerIp),
+    connectionsPerIpPerSecond: parseCount('SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND', value(env, 'SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND'), DEFAULT_CONFIG.connectionsPerIpPerSecond),
   };
 };

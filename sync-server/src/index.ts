@@ -10,18 +10,22 @@
 import type { HttpRoute } from '../../protocol/src/index.js';
 import { createAuthRoutes } from './auth.routes.js';
 import { createAuthService, type AuthUser } from './auth.service.js';
+import { createConnectionAdmission } from './connection-admission.js';
+import { createGrantRoutes } from './grant.routes.js';
+import { createGrantService } from './grant.service.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { metricsRoute } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { createPostgresRoomRepository } from './postgres-room.repository.js';
+import { createPostgresUserRepository } from './postgres-user.repository.js';
 import { createRedisRoomBus } from './redis-room.bus.js';
 import { createRelay, type SessionId } from './relay.js';
 import type { RoomBus } from './room-bus.js';
 import { createRoomRepository, type RoomRepository } from './room.repository.js';
 import type { RelaySocket, SocketHandler, WsEndpoint } from './socket.js';
 import { listen as listenUws, type Listening } from './uws.transport.js';
-import { createUserRepository } from './user.repository.js';
+import { createUserRepository, type UserRepository } from './user.repository.js';
 
 export { loadConfig, DEFAULT_CONFIG, ConfigError, RelayMode, type SyncServerConfig } from './config.js';
 export { createLogger, type Logger } from './logger.js';
@@ -34,7 +38,7 @@ export interface SyncServerOptions {
   readonly compactAfter?: number;
   /** Rooms without sessions unload after this long; default 60 s. */
   readonly idleUnloadMs?: number;
-  /** PostgreSQL URL: rooms persist there instead of in shoebox.sqlite (accounts stay in dataDir). */
+  /** PostgreSQL URL: rooms, accounts, tokens and grants persist there instead of in shoebox.sqlite. */
   readonly databaseUrl?: string;
   /** Redis URL (needs databaseUrl): share live edits with the other relay nodes on the same Redis. */
   readonly redisUrl?: string;
@@ -42,6 +46,10 @@ export interface SyncServerOptions {
   readonly nodeId?: string;
   /** Sustained messages per second one connection may send; default 500. */
   readonly maxMessagesPerSecond?: number;
+  /** Open WebSockets one remote address may hold; default 1000. More are refused with 429. */
+  readonly maxConnectionsPerIp?: number;
+  /** New WebSockets per second per remote address (bursts of 4×); default 50. Faster ones get 429. */
+  readonly connectionsPerIpPerSecond?: number;
   /** Structured log; default JSON lines. */
   readonly logger?: Logger;
   /** Override the login limits (tests); defaults 10/min per (ip, email) and 30/min per ip. */
@@ -60,12 +68,17 @@ export interface SyncListenOptions {
 }
 
 export interface SyncServer {
-  /** The relay's own HTTP routes (/api/health, /api/setup, /api/auth/*, /api/me, /metrics). */
+  /** The relay's own HTTP routes (/api/health, /api/setup, /api/auth/*, /api/me, /api/rooms/{room}/grants, /metrics). */
   readonly routes: readonly HttpRoute[];
   /** The user a bearer token belongs to, or undefined when it is unknown or revoked. */
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
   /** Sets or (undefined) revokes a user's grant for a room; live sessions follow at once, on every node. */
-  setGrant(userId: AuthUser['id'], room: string, access: 'read' | 'write' | 'admin' | undefined): void;
+  setGrant(userId: AuthUser['id'], room: string, access: 'read' | 'write' | 'admin' | undefined): Promise<void>;
+  /**
+   * True when the user holds any grant for the room (read is enough). A plain function, safe to
+   * pass to another service: e.g. the blob store authorising reads of a shared album's blobs.
+   */
+  readonly canReadRoom: (userId: AuthUser['id'], room: string) => Promise<boolean>;
   listen(options: SyncListenOptions): Promise<Listening>;
   /** Stops every listener, ends every session and closes the database. */
   close(): Promise<void>;
@@ -75,16 +88,20 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
   if (options.redisUrl && !options.databaseUrl) throw new Error('redisUrl (scale-out mode) needs databaseUrl: nodes must share one store');
   const log = options.logger ?? createLogger({ component: 'relay', node: options.nodeId });
   const db = openDatabase(options.dataDir);
-  let rooms: RoomRepository;
+  let rooms: RoomRepository | undefined;
+  let users: UserRepository;
   try {
-    rooms = options.databaseUrl ? await createPostgresRoomRepository({ url: options.databaseUrl, onError: (err) => log.warn('postgres connection lost', { err }) }) : createRoomRepository(db);
+    const onError = (err: Error): void => log.warn('postgres connection lost', { err });
+    rooms = options.databaseUrl ? await createPostgresRoomRepository({ url: options.databaseUrl, onError }) : createRoomRepository(db);
+    users = options.databaseUrl ? await createPostgresUserRepository({ url: options.databaseUrl, onError }) : createUserRepository(db);
   } catch (err) {
+    await rooms?.close();
     db.close();
     throw err;
   }
   const bus: RoomBus | undefined = options.redisUrl ? createRedisRoomBus({ url: options.redisUrl, nodeId: options.nodeId, log }) : undefined;
   const auth = createAuthService({
-    users: createUserRepository(db),
+    users,
     loginLimitPerEmail: options.loginLimitPerEmail,
     loginLimitPerIp: options.loginLimitPerIp,
   });
@@ -99,9 +116,16 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
   });
   const routes: HttpRoute[] = [
     ...createAuthRoutes(auth),
+    ...createGrantRoutes(createGrantService({ auth, users })),
     metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms(), process_resident_memory_bytes: process.memoryUsage.rss() })),
   ];
   const listeners = new Set<Listening>();
+  // One admission table for every listener: the limits are per address, not per port.
+  const admission = createConnectionAdmission({
+    maxPerIp: options.maxConnectionsPerIp,
+    perSecond: options.connectionsPerIpPerSecond,
+    onRefused: (verdict) => relay.metrics.error(`admission_${verdict}`),
+  });
 
   const handlerFor = (id: SessionId): SocketHandler => ({
     message: (bytes) => void relay.handleMessage(id, bytes),
@@ -116,8 +140,9 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     routes,
     authenticate: (token) => auth.authenticate(token),
     setGrant: (userId, room, access) => auth.setGrant(userId, room, access),
+    canReadRoom: (userId, room) => auth.canReadRoom(userId, room),
     async listen({ port, host = '0.0.0.0', extraRoutes = [], staticDir }) {
-      const server = await listenUws({ port, host, routes: [...routes, ...extraRoutes], websockets, staticDir });
+      const server = await listenUws({ port, host, routes: [...routes, ...extraRoutes], websockets, staticDir, admission });
       const listening: Listening = {
         port: server.port,
         async close() {
@@ -133,6 +158,7 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
       await relay.close();
       await bus?.close();
       await rooms.close();
+      await users.close();
       db.close();
     },
   };

@@ -22,6 +22,8 @@ const main = async (): Promise<void> => {
     nodeId,
     logger: log,
     maxMessagesPerSecond: rate === undefined ? undefined : Number(rate),
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
   });
   const server = await sync.listen({ port: config.port, host: config.host, staticDir: config.staticDir });
   log.info('listening', { port: server.port, host: config.host, mode: config.mode, url: `http://localhost:${server.port}` });

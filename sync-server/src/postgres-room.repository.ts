@@ -7,8 +7,8 @@
  *   const rooms = await createPostgresRoomRepository({ url: 'postgres://shoebox@127.0.0.1:5432/shoebox' })
  *   await rooms.append(room, update); await rooms.close()
  */
-import pg from 'pg';
 import type { RoomId } from '../../protocol/src/index.js';
+import { createPool, ensureSchema, inTransaction } from './postgres.js';
 import type { RoomRepository, StoredRoom } from './room.repository.js';
 
 export interface PostgresRoomRepositoryOptions {
@@ -36,34 +36,10 @@ interface PendingAppend {
 
 const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
-const inTransaction = async <T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> => {
-  const client = await pool.connect();
-  // A server restart kills checked-out connections too; without a listener that is a crash.
-  // The query in flight rejects on its own, so the event itself needs no handling.
-  const ignore = (): void => undefined;
-  client.on('error', ignore);
-  try {
-    await client.query(begin);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.off('error', ignore);
-    client.release();
-  }
-};
-
 export const createPostgresRoomRepository = async (options: PostgresRoomRepositoryOptions): Promise<RoomRepository> => {
   const onError = options.onError ?? ((err: Error) => console.error(`relay: postgres: ${err.message}`));
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4, connectionTimeoutMillis: 5000 });
-  pool.on('error', onError); // an idle client lost its server; the pool replaces it
-  await inTransaction(pool, async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    await c.query(SCHEMA);
-  });
+  const pool = createPool(options.url, options.poolSize ?? 4, onError);
+  await ensureSchema(pool, SCHEMA_LOCK, SCHEMA);
 
   const counts = new Map<RoomId, number>();
   let pending: PendingAppend[] = [];

@@ -16,6 +16,7 @@ import { createRoomFanout } from './relay-fanout.js';
 import { BusKind, type RoomBus } from './room-bus.js';
 import { PersistenceError } from './room.js';
 import type { RoomRepository } from './room.repository.js';
+import type { AuthUser } from './auth.service.js';
 import { SessionStatus, isClosed, toAccess, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
 import { CloseCode, closeCodeFor, type RelaySocket } from './socket.js';
 import { handleSyncMessage } from './sync.handler.js';
@@ -247,10 +248,19 @@ export const createRelay = (options: RelayOptions): Relay => {
     for (const session of [...sessions.values()]) if (session.tokenHash === hash) fail(session, ErrorReason.unauthorized, 'token revoked');
   };
   /** Re-reads the user's grant for each live session in `room`: gone closes it, a downgrade applies at once. */
-  const grantChanged = (userId: string, room: string): void => {
-    for (const session of [...sessions.values()]) {
-      if (session.user?.id !== userId || !session.rooms.has(room as RoomId)) continue;
-      const grant = auth.accessFor(session.user.id, room);
+  const grantChanged = async (userId: string, room: string): Promise<void> => {
+    const affected = [...sessions.values()].filter((s) => s.user?.id === userId && s.rooms.has(room as RoomId));
+    if (affected.length === 0) return;
+    let grant: Awaited<ReturnType<RelayAuth['accessFor']>>;
+    try {
+      grant = await auth.accessFor(userId as AuthUser['id'], room);
+    } catch (err) {
+      // Cannot tell what the grant is now: fail closed, the devices re-join with backoff.
+      log.warn('grant lookup failed; closing the affected sessions', { room, err });
+      grant = undefined;
+    }
+    for (const session of affected) {
+      if (isClosed(session) || !session.rooms.has(room as RoomId)) continue;
       if (grant) session.rooms.set(room as RoomId, toAccess(grant));
       else fail(session, ErrorReason.forbidden, 'access to this room was revoked', room as RoomId);
     }
@@ -260,13 +270,13 @@ export const createRelay = (options: RelayOptions): Relay => {
     bus?.publish({ kind: BusKind.tokenRevoked, room: '', payload: new TextEncoder().encode(hash) });
   });
   const unsubscribeGrants = auth.onGrantChange?.((userId, room) => {
-    grantChanged(userId, room);
+    void grantChanged(userId, room);
     bus?.publish({ kind: BusKind.grantChanged, room, payload: new TextEncoder().encode(userId) });
   });
   bus?.listen({
     message(m) {
       if (m.kind === BusKind.tokenRevoked) return revokeToken(new TextDecoder().decode(m.payload));
-      if (m.kind === BusKind.grantChanged) return grantChanged(new TextDecoder().decode(m.payload), m.room);
+      if (m.kind === BusKind.grantChanged) return void grantChanged(new TextDecoder().decode(m.payload), m.room);
       fanout.fromBus(m);
     },
     resync: () => void fanout.catchUpAll(),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { catalogRoom, type RoomId, type UserId } from '../../protocol/src/index.js';
@@ -29,11 +30,12 @@ interface Node {
   url: string;
 }
 
-/** Two relay nodes sharing accounts (one data dir), rooms (one PostgreSQL database) and one Redis. */
+/** Two relay nodes, each with its own data dir, sharing accounts and rooms (one PostgreSQL database) and one Redis. */
 const cluster = async () => {
   const databaseUrl = await pgServer.createDatabase(`scale_${++databases}`);
-  const dataDir = tempDir('shoebox-scale-');
   const node = async (nodeId: string): Promise<Node> => {
+    const dataDir = tempDir(`shoebox-scale-${nodeId}-`);
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const sync = await createSyncServer({ dataDir, databaseUrl, redisUrl: redis.url, nodeId });
     const server = await sync.listen({ port: 0, host: '127.0.0.1' });
     cleanups.push(() => sync.close());
@@ -96,10 +98,10 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
   it('logging out on node A closes the same token’s session on node B; revoking a grant closes it too', async () => {
     const { a, b, device, token, userId, room } = await cluster();
     const album = 'album:shared' as RoomId;
-    a.sync.setGrant(userId, album, 'write');
+    await a.sync.setGrant(userId, album, 'write');
     const albumOnB = await device(b, album);
     const catalogOnB = await device(b);
-    b.sync.setGrant(userId, album, undefined); // on B: closes at once, locally
+    await b.sync.setGrant(userId, album, undefined); // on B: closes at once, locally
     await waitFor(() => albumOnB.closeCodes.includes(4403), 5000, 'grant revocation close');
     expect(catalogOnB.connected()).toBe(true);
     await fetch(`http://127.0.0.1:${a.port}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
@@ -110,10 +112,30 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
   it('a grant revoked through node A closes the session on node B', async () => {
     const { a, b, device, userId } = await cluster();
     const album = 'album:other' as RoomId;
-    a.sync.setGrant(userId, album, 'read');
+    await a.sync.setGrant(userId, album, 'read');
     const onB = await device(b, album);
-    a.sync.setGrant(userId, album, undefined);
+    await a.sync.setGrant(userId, album, undefined);
     await waitFor(() => onB.closeCodes.includes(4403), 5000, 'cross-node grant revocation');
+  });
+
+  it('accounts live in PostgreSQL: a member created and shared with over HTTP on B logs in on A and syncs on B; revoking on A closes B', async () => {
+    const { a, b, token } = await cluster();
+    const api = (n: Node, method: string, path: string, body?: unknown, bearer = token) =>
+      fetch(`http://127.0.0.1:${n.port}${path}`, { method, headers: { authorization: `Bearer ${bearer}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await api(b, 'POST', '/api/auth/signup', { email: 'kid@example.com', password: 'kid password', name: 'Kid' })).status).toBe(201);
+    const login = await fetch(`http://127.0.0.1:${a.port}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'kid@example.com', password: 'kid password' }) });
+    const kid = (await login.json()) as { token: string; user: { id: UserId } };
+    const album = 'album:holiday' as RoomId;
+    expect((await api(a, 'PUT', `/api/rooms/${album}/grants`, { email: 'owner@example.com', access: 'admin' })).status).toBe(201);
+    expect((await api(b, 'PUT', `/api/rooms/${album}/grants`, { email: 'kid@example.com', access: 'write' })).status).toBe(201);
+    const kidOnB = await openDevice({ url: b.url, token: kid.token, room: album });
+    cleanups.push(() => kidOnB.close());
+    kidOnB.set('from-kid', 1);
+    await kidOnB.waitAcked();
+    expect((await api(a, 'DELETE', `/api/rooms/${album}/grants/${kid.user.id}`)).status).toBe(200);
+    await waitFor(() => kidOnB.closeCodes.includes(4403), 5000, 'revocation on A closing the session on B');
+    const listed = (await (await api(b, 'GET', `/api/rooms/${album}/grants`)).json()) as { grants: { email: string }[] };
+    expect(listed.grants.map((g) => g.email)).toEqual(['owner@example.com']);
   });
 
   it('restarting Redis under write load: devices recover, nodes converge, nothing acknowledged is lost', async () => {

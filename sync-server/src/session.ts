@@ -17,7 +17,7 @@ export type SessionId = string & { readonly __brand: 'SessionId' };
 /** What the relay needs from accounts: who a token is, and what they may do in a room. */
 export interface RelayAuth {
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
-  accessFor(userId: AuthUser['id'], room: string): GrantAccess | undefined;
+  accessFor(userId: AuthUser['id'], room: string): Promise<GrantAccess | undefined>;
   onRevoke(listener: (tokenHash: string) => void): () => void;
   /** Called with (user, room) whenever that user's grant for the room changes or is removed. */
   onGrantChange?(listener: (userId: AuthUser['id'], room: string) => void): () => void;

@@ -1,14 +1,15 @@
 /**
  * Serves the built PWA from a directory: content types by extension, immutable caching for
  * hashed `/assets/`, no-cache for the shell (index.html, sw.js, manifest), index.html for
- * client-side navigations, and a hint page when nothing was built. Path traversal safe.
+ * client-side navigations, and a hint page when nothing was built. Path traversal safe. Every
+ * answer carries COOP/COEP/CORP so the app is cross-origin isolated (multi-threaded WASM).
  *
  *   const serveStatic = createStaticFiles('dist/client')
  *   const response = await serveStatic({ method: 'GET', path: '/assets/app-3f2a.js', acceptsHtml: false })
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { errorResponse, type FileBody, type HttpResponse } from '../../protocol/src/index.js';
+import { CROSS_ORIGIN_ISOLATION_HEADERS, errorResponse, type FileBody, type HttpResponse } from '../../protocol/src/index.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -76,7 +77,7 @@ const fileResponse = async (file: string, urlPath: string): Promise<HttpResponse
   const body: FileBody = { file, start: 0, end: stat.size - 1 };
   return {
     status: 200,
-    headers: { 'content-type': contentTypeOf(file), 'cache-control': cacheControlOf(urlPath), 'x-content-type-options': 'nosniff' },
+    headers: { 'content-type': contentTypeOf(file), 'cache-control': cacheControlOf(urlPath), 'x-content-type-options': 'nosniff', ...CROSS_ORIGIN_ISOLATION_HEADERS },
     body: stat.size === 0 ? '' : body,
   };
 };
@@ -94,6 +95,6 @@ export const createStaticFiles = (staticDir: string): StaticFiles => {
     if (!navigation || urlPath.startsWith('/assets/')) return errorResponse(404, 'notFound', 'no such file');
     const shell = await fileResponse(index, '/index.html');
     if (shell) return shell;
-    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_CACHE }, body: NOT_BUILT_PAGE };
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': NO_CACHE, ...CROSS_ORIGIN_ISOLATION_HEADERS }, body: NOT_BUILT_PAGE };
   };
 };

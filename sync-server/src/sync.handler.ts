@@ -25,7 +25,7 @@ export const handleSyncMessage = async (ctx: RelayContext, session: Session, m: 
   if (m.type === MessageType.hello) return handleHello(ctx, session, m);
   if (session.status !== SessionStatus.open) return ctx.fail(session, ErrorReason.helloRequired, 'send hello first');
   if (m.type === MessageType.join) {
-    const grant = ctx.auth.accessFor(session.user!.id, m.room);
+    const grant = await ctx.auth.accessFor(session.user!.id, m.room);
     if (!grant) return ctx.fail(session, ErrorReason.forbidden, 'no grant for this room', m.room, false);
     const entry = await ctx.joinRoom(session, m.room, toAccess(grant));
     if (isClosed(session)) return;

@@ -77,7 +77,7 @@ export const createFakeAuth = (): FakeAuth => {
       return () => grantListeners.delete(listener);
     },
     authenticate: async (token) => (token ? users.get(token)?.user : undefined),
-    accessFor: (userId, room) => [...users.values()].find((u) => u.user.id === userId)?.grants[room],
+    accessFor: async (userId, room) => [...users.values()].find((u) => u.user.id === userId)?.grants[room],
     onRevoke(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type * as Uws from 'uWebSockets.js';
 import { HttpError, errorResponse, isFileBody, json, type FileBody, type HttpMethod, type HttpRequest, type HttpResponse, type HttpRoute } from '../../protocol/src/index.js';
+import { Admission, type ConnectionAdmission } from './connection-admission.js';
 import { createRouter } from './router.js';
 import { CloseCode, type SocketHandler, type UpgradeInfo, type WsEndpoint } from './socket.js';
 import { createStaticFiles } from './static-files.js';
@@ -44,6 +45,8 @@ export interface ListenOptions {
   /** Per-socket send buffer above which uWS drops messages; default 64 MiB. */
   readonly maxBackpressure?: number;
   readonly idleTimeoutSeconds?: number;
+  /** Per-address limits on WebSocket upgrades; refused ones get 429 before any socket exists. */
+  readonly admission?: ConnectionAdmission;
 }
 
 export interface Listening {
@@ -51,7 +54,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-const METHODS = new Set<string>(['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
+const METHODS = new Set<string>(['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS']);
 const FILE_CHUNK = 256 * 1024;
 const BODY_HIGH_WATER = 1024 * 1024;
 /** Oversized bodies up to this size are drained so the client sees the 413 (see refuseOversized). */
@@ -282,6 +285,8 @@ interface WsData {
   info: UpgradeInfo | undefined;
   handler: SocketHandler | undefined;
   closed: boolean;
+  /** Set when admission counted this socket, so close releases it exactly once. */
+  admittedIp: string | undefined;
 }
 
 const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocketBehavior<WsData> => ({
@@ -305,8 +310,18 @@ const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocket
       res.writeStatus('400 Bad Request').end('malformed path');
       return;
     }
-    const info: UpgradeInfo = { path, query: new URLSearchParams(query), remoteAddress: textOf(res.getRemoteAddressAsText()) };
-    res.upgrade<WsData>({ info, handler: undefined, closed: false }, key, protocol, extensions, context);
+    const remoteAddress = textOf(res.getRemoteAddressAsText());
+    const verdict = options.admission?.admit(remoteAddress) ?? Admission.ok;
+    if (verdict !== Admission.ok) {
+      const message = verdict === Admission.tooManyOpen ? 'too many open connections from this address' : 'connecting too fast from this address';
+      res.cork(() => {
+        res.writeStatus('429 Too Many Requests').writeHeader('retry-after', '1').writeHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ error: { code: 'rateLimited', message } }));
+      });
+      return;
+    }
+    const info: UpgradeInfo = { path, query: new URLSearchParams(query), remoteAddress };
+    res.upgrade<WsData>({ info, handler: undefined, closed: false, admittedIp: options.admission && remoteAddress }, key, protocol, extensions, context);
   },
   open(ws) {
     const data = ws.getUserData();
@@ -344,6 +359,8 @@ const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocket
   close(ws) {
     const data = ws.getUserData();
     data.closed = true;
+    if (data.admittedIp !== undefined) options.admission?.release(data.admittedIp);
+    data.admittedIp = undefined;
     try {
       data.handler?.closed();
     } catch (err) {

@@ -14,7 +14,7 @@ export const openYws = async (ctx: RelayContext, session: Session, room: string,
   const user = await ctx.auth.authenticate(token);
   if (isClosed(session)) return;
   if (!user || !token) return ctx.fail(session, ErrorReason.unauthorized, 'invalid or revoked token');
-  const grant = ctx.auth.accessFor(user.id, room);
+  const grant = await ctx.auth.accessFor(user.id, room);
   if (!grant) return ctx.fail(session, ErrorReason.forbidden, 'no grant for this room');
   ctx.authenticated(session, user, token);
   const entry = await ctx.joinRoom(session, room, toAccess(grant));
