@@ -1,17 +1,24 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueueStatus } from './admin.routes.js';
+import type { QueueStatus } from './job-queue.js';
 import { shardedPath } from './fs-blob.backend.js';
+import { startRedis, type RedisServer } from './redis-server.test-kit.js';
 import { ASSETS, startTestStore, type TestStore, type TestUser } from './test-kit.js';
 
-describe('admin Jobs API', () => {
+// The same API, page and worker over either queue: embedded SQLite, and BullMQ on a real Redis.
+describe.each(['embedded', 'redis'] as const)('admin Jobs API (%s queue)', (backend) => {
   let kit: TestStore;
+  let redis: RedisServer | undefined;
   beforeAll(async () => {
-    kit = await startTestStore({ retryBaseMs: 0, maxAttempts: 1 });
+    redis = backend === 'redis' ? await startRedis() : undefined;
+    kit = await startTestStore({ retryBaseMs: 0, maxAttempts: 1, redisUrl: redis?.url });
     kit.store.startWorker();
   });
-  afterAll(() => kit.close());
+  afterAll(async () => {
+    await kit.close();
+    await redis?.stop();
+  });
 
   const queues = async (user: TestUser = 'alice'): Promise<Record<string, QueueStatus>> => {
     const res = await kit.get(user, '/api/admin/jobs');

@@ -6,9 +6,9 @@
  *   PUT /api/admin/jobs/thumbnail { "command": "start", "force": true } → that queue's status
  */
 import { HttpError, bearerToken, errorResponse, json, readJson, type HttpRoute, type UserId } from '../../protocol/src/index.js';
-import type { DerivativeWorker } from './derivative.worker.js';
 import { BlobError, BlobErrorCode, statusOf } from './errors.js';
-import { derivativeKinds, type DerivativeKind, type JobCounts, type JobRepository } from './job.repository.js';
+import type { JobQueue, QueueStatus } from './job-queue.js';
+import { derivativeKinds, type DerivativeKind } from './job.repository.js';
 
 export type AdminAuthenticate = (token: string) => Promise<{ id: UserId; isOwner?: boolean } | undefined>;
 
@@ -20,34 +20,20 @@ export const QueueCommand = {
 } as const;
 export type QueueCommand = (typeof QueueCommand)[keyof typeof QueueCommand];
 
-export interface QueueStatus {
-  readonly name: DerivativeKind;
-  readonly paused: boolean;
-  readonly counts: JobCounts;
-}
-
 export interface JobsAdmin {
-  status(): QueueStatus[];
-  command(queue: DerivativeKind, command: QueueCommand, force: boolean): { queued: number; status: QueueStatus };
+  status(): Promise<QueueStatus[]>;
+  command(queue: DerivativeKind, command: QueueCommand, force: boolean): Promise<{ queued: number; status: QueueStatus }>;
 }
 
-export const createJobsAdmin = (jobs: JobRepository, worker: DerivativeWorker): JobsAdmin => {
-  const status = (): QueueStatus[] => {
-    const counts = jobs.countsByKind();
-    const paused = new Set(jobs.pausedKinds());
-    return derivativeKinds.map((name) => ({ name, paused: paused.has(name), counts: counts[name] }));
-  };
-  return {
-    status,
-    command(queue, command, force) {
-      let queued = 0;
-      if (command === QueueCommand.start) queued = force ? jobs.enqueueAll(queue) : jobs.enqueueMissing(queue);
-      else jobs.setPaused(queue, command === QueueCommand.pause);
-      worker.wake();
-      return { queued, status: status().find((q) => q.name === queue) as QueueStatus };
-    },
-  };
-};
+export const createJobsAdmin = (jobs: JobQueue): JobsAdmin => ({
+  status: () => jobs.status(),
+  async command(queue, command, force) {
+    let queued = 0;
+    if (command === QueueCommand.start) queued = force ? await jobs.rerunAll(queue) : await jobs.runMissing(queue);
+    else await jobs.setPaused(queue, command === QueueCommand.pause);
+    return { queued, status: (await jobs.status()).find((q) => q.name === queue) as QueueStatus };
+  },
+});
 
 const readCommand = (body: unknown): { command: QueueCommand; force: boolean } => {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
@@ -76,7 +62,7 @@ export const createAdminRoutes = (admin: JobsAdmin, authenticate: AdminAuthentic
       }
     };
   return [
-    { method: 'GET', pattern: '/api/admin/jobs', maxBodyBytes: 0, handle: guard(async () => json(200, { queues: admin.status() })) },
+    { method: 'GET', pattern: '/api/admin/jobs', maxBodyBytes: 0, handle: guard(async () => json(200, { queues: await admin.status() })) },
     {
       method: 'PUT',
       pattern: '/api/admin/jobs/:queue',
@@ -85,7 +71,7 @@ export const createAdminRoutes = (admin: JobsAdmin, authenticate: AdminAuthentic
         const queue = params.queue as DerivativeKind;
         if (!derivativeKinds.includes(queue)) throw new BlobError(BlobErrorCode.notFound, `no queue ${params.queue}; queues are ${derivativeKinds.join(', ')}`);
         const { command, force } = readCommand(await readJson(req));
-        return json(200, admin.command(queue, command, force));
+        return json(200, await admin.command(queue, command, force));
       }),
     },
   ];

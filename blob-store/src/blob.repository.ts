@@ -31,6 +31,8 @@ export interface BlobRepository {
   isOwner(user: UserId, hash: BlobHash): boolean;
   /** The given hashes that are stored and readable by the user, in input order. */
   readable(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
+  /** Every stored hash, oldest first (the Redis queue's "run missing" walks them). */
+  hashes(): Iterable<BlobHash>;
 }
 
 export const createBlobRepository = (db: BlobDb): BlobRepository => {
@@ -41,6 +43,7 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const revoke = db.prepare('DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = ?');
   const isOwner = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? AND via = 'owner'`);
   const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
+  const all = db.prepare<[], BlobHash>('SELECT hash FROM blobs ORDER BY created_at').pluck();
   const readableBatch = db.prepare<[string, string], { hash: string }>(
     'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
   );
@@ -60,5 +63,6 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
       const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));
       return hashes.filter((h) => found.has(h));
     },
+    hashes: () => all.iterate(),
   };
 };

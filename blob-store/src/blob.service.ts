@@ -14,9 +14,9 @@ import type { BlobRecord, BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
 import type { DerivativeService } from './derivative.service.js';
-import type { DerivativeWorker } from './derivative.worker.js';
 import { BlobError, BlobErrorCode } from './errors.js';
-import { DerivativeKind, JobStatus, derivativeKinds, type JobRepository } from './job.repository.js';
+import type { JobQueue } from './job-queue.js';
+import { DerivativeKind, JobStatus, derivativeKinds } from './job.repository.js';
 import type { ExifTool } from './exiftool.repository.js';
 import type { MediaMetadata } from './media-metadata.js';
 import { DecoderKind, decoderFor, isAcceptedMime } from './media-types.js';
@@ -29,10 +29,9 @@ import type { VideoPlanRepository } from './video-plan.repository.js';
 export interface BlobServiceDeps {
   readonly backend: BlobBackend;
   readonly blobs: BlobRepository;
-  readonly jobs: JobRepository;
+  readonly queue: JobQueue;
   readonly temps: TempFiles;
   readonly derivatives: DerivativeService;
-  readonly worker: DerivativeWorker;
   readonly exiftool: ExifTool;
   readonly metadata: MetadataRepository;
   readonly uploads: UploadRepository;
@@ -94,7 +93,7 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, jobs, temps, derivatives, worker, exiftool, metadata, uploads, plans, config } = deps;
+  const { backend, blobs, queue, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
 
   const checkQuota = (user: UserId, bytes: number, exceptUploadId?: string): void => {
     const used = uploads.usage(user, exceptUploadId);
@@ -108,8 +107,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     const { created } = await backend.putFile(hash, file);
     blobs.record({ hash, mime, size });
     blobs.grant(hash, user, 'owner');
-    for (const kind of derivativeKinds) jobs.enqueue(hash, kind);
-    worker.wake();
+    await queue.enqueue(hash, derivativeKinds);
     const stored = blobs.get(hash) ?? { size, mime };
     return { hash, size: stored.size, mime: stored.mime, created };
   };
@@ -123,7 +121,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
 
   const ensureDerivative = async (hash: BlobHash, kind: DerivativeKind): Promise<void> => {
     if (await derivatives.isDone(hash, kind)) return;
-    const job = await worker.ensure(hash, kind, { rerun: true });
+    const job = await queue.ensure(hash, kind, { rerun: true });
     if (await derivatives.isDone(hash, kind)) return;
     // A job row stays 'failed' only once retrying is pointless; otherwise it awaits a retry.
     if (job.status === JobStatus.failed) {
@@ -246,7 +244,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       const record = readable(user, hash);
       if (decoderFor(record.mime) !== DecoderKind.video) throw new BlobError(BlobErrorCode.unsupportedMediaType, `${record.mime} is not a video`);
       if (!(await derivatives.isDone(hash, DerivativeKind.video))) {
-        const job = worker.ensure(hash, DerivativeKind.video, { rerun: true });
+        const job = queue.ensure(hash, DerivativeKind.video, { rerun: true });
         let timer: number | NodeJS.Timeout | undefined;
         const waited = await Promise.race([job, new Promise<undefined>((r) => (timer = setTimeout(r, deps.videoWaitMs ?? 2000)))]);
         clearTimeout(timer);

@@ -19,4 +19,10 @@ describe('blob-store config', () => {
       workerConcurrency: 2,
     });
   });
+  it('selects the Redis (BullMQ) queue from SHOEBOX_REDIS_URL and rejects a URL that is not redis://', () => {
+    expect(parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_REDIS_URL: 'redis://127.0.0.1:6379' })).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(parseBlobStoreConfig(blobStoreConfigFromEnv({})).redisUrl).toBe('');
+    expect(parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_REDIS_URL: 'redis://a:1', SHOEBOX_BLOB_REDIS_URL: 'redis://b:2' })).redisUrl).toBe('redis://b:2');
+    expect(() => parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_REDIS_URL: 'http://nope' }))).toThrow(/redisUrl/);
+  });
 });

@@ -52,6 +52,13 @@ export interface BlobStoreConfig {
   readonly transcodeTimeoutMs: number;
   /** An unfinished tus upload is deleted this long after it was created. Default 7 days. */
   readonly uploadExpiryMs: number;
+  /**
+   * redis:// URL of a shared BullMQ job queue (scale-out); '' keeps jobs in SQLite (default).
+   * From SHOEBOX_REDIS_URL (with the relay), or SHOEBOX_BLOB_REDIS_URL for the job queue alone.
+   */
+  readonly redisUrl: string;
+  /** With Redis: a job whose process stopped renewing its lock (killed) is retried after this long. Default 30,000 ms. */
+  readonly queueLockMs: number;
 }
 
 export const defaultBlobStoreConfig: BlobStoreConfig = {
@@ -77,6 +84,8 @@ export const defaultBlobStoreConfig: BlobStoreConfig = {
   transcodeConcurrency: 1,
   transcodeTimeoutMs: 6 * 3_600_000,
   uploadExpiryMs: 7 * 86_400_000,
+  redisUrl: '',
+  queueLockMs: 30_000,
 };
 
 const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, number]>> = {
@@ -97,6 +106,7 @@ const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, num
   transcodeConcurrency: [1, 16],
   transcodeTimeoutMs: [1000, 48 * 3_600_000],
   uploadExpiryMs: [60_000, 365 * 86_400_000],
+  queueLockMs: [500, 3_600_000],
 };
 
 /** Fills defaults and validates; throws a TypeError naming the first bad field. */
@@ -112,6 +122,9 @@ export const parseBlobStoreConfig = (partial: Partial<BlobStoreConfig> = {}): Bl
     throw new TypeError(`blob-store config transcodePolicy must be one of ${transcodePolicies.join(', ')}, got ${JSON.stringify(config.transcodePolicy)}`);
   }
   if (!X264_PRESETS.includes(config.transcodePreset)) throw new TypeError(`blob-store config transcodePreset must be one of ${X264_PRESETS.join(', ')}`);
+  if (typeof config.redisUrl !== 'string' || (config.redisUrl !== '' && !/^rediss?:\/\/[^\s]+$/.test(config.redisUrl))) {
+    throw new TypeError(`blob-store config redisUrl must be empty or a redis:// or rediss:// URL, got ${JSON.stringify(config.redisUrl)}`);
+  }
   for (const key of ['ffmpegPath', 'ffprobePath', 'exiftoolPath'] as const) {
     if (typeof config[key] !== 'string' || config[key].length === 0) throw new TypeError(`blob-store config ${key} must be a non-empty path`);
   }
@@ -127,6 +140,7 @@ const envNames: Partial<Record<keyof BlobStoreConfig, string>> = {
   ffmpegPath: 'SHOEBOX_FFMPEG',
   ffprobePath: 'SHOEBOX_FFPROBE',
   exiftoolPath: 'SHOEBOX_EXIFTOOL',
+  redisUrl: 'SHOEBOX_REDIS_URL',
 };
 
 /** Reads the settings that may come from the environment; pass the result to parseBlobStoreConfig. */
@@ -135,8 +149,10 @@ export const blobStoreConfigFromEnv = (env: Readonly<Record<string, string | und
   for (const [key, name] of Object.entries(envNames)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    out[key] = key.endsWith('Path') || key === 'transcodePolicy' ? raw : Number(raw);
+    out[key] = key.endsWith('Path') || key === 'transcodePolicy' || key === 'redisUrl' ? raw : Number(raw);
   }
+  // The job queue alone can go to Redis (the relay's scale-out also needs PostgreSQL).
+  if (env.SHOEBOX_BLOB_REDIS_URL) out.redisUrl = env.SHOEBOX_BLOB_REDIS_URL;
   return out as Partial<BlobStoreConfig>;
 };
 

@@ -7,11 +7,12 @@
  *   worker.start(); const job = await worker.ensure(hash, DerivativeKind.thumbnail)
  */
 import type { BlobHash } from '../../protocol/src/index.js';
+import { JobEventType, retryDelayMs, type JobEvent, type JobHandler, type WorkerLane } from './job-queue.js';
 import { JobStatus, derivativeKinds, type DerivativeKind, type Job, type JobRepository, type JobResult } from './job.repository.js';
 
 export interface DerivativeWorkerOptions {
   readonly jobs: JobRepository;
-  readonly run: (hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean }) => Promise<JobResult>;
+  readonly run: JobHandler;
   readonly concurrency: number;
   /**
    * Kinds with their own slots (video transcodes, so an hour-long video never holds up
@@ -21,6 +22,7 @@ export interface DerivativeWorkerOptions {
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly log?: (message: string) => void;
+  readonly onEvent?: (event: JobEvent) => void;
 }
 
 export interface DerivativeWorker {
@@ -36,11 +38,6 @@ export interface DerivativeWorker {
   /** Resolves when no job is running and none is due (tests). */
   idle(): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface WorkerLane {
-  readonly kinds: readonly DerivativeKind[];
-  readonly concurrency: number;
 }
 
 interface Urgent {
@@ -62,20 +59,27 @@ export const createDerivativeWorker = (options: DerivativeWorkerOptions): Deriva
   let started = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  const emit = (event: JobEvent): void => options.onEvent?.(event);
   const keyOf = (hash: BlobHash, kind: DerivativeKind): string => `${hash}:${kind}`;
 
   const execute = (job: Job): Promise<Job> => {
     const key = keyOf(job.hash, job.kind);
     const done = (async () => {
       let result: JobResult;
+      const { hash, kind } = job;
+      emit({ type: JobEventType.active, hash, kind });
       try {
-        result = await options.run(job.hash, job.kind, { force: job.force });
+        const progress = (percent: number): void => emit({ type: JobEventType.progress, hash, kind, progress: percent });
+        result = await options.run(hash, kind, { force: job.force, progress });
       } catch (error) {
         result = { status: JobStatus.failed, error: error instanceof Error ? error.message : String(error), retryable: true };
       }
-      const retryAt = Date.now() + retryBaseMs * 4 ** Math.max(0, job.attempts - 1);
+      const retryAt = Date.now() + retryDelayMs(retryBaseMs, job.attempts);
       const finished = jobs.finish(job, result, { maxAttempts, retryAt });
-      if (result.status === JobStatus.failed) log(`job ${job.kind} ${job.hash} failed (attempt ${job.attempts}): ${result.error}`);
+      if (result.status === JobStatus.failed) {
+        log(`job ${kind} ${hash} failed (attempt ${job.attempts}): ${result.error}`);
+        emit({ type: JobEventType.failed, hash, kind, error: result.error, willRetry: finished.status === JobStatus.pending });
+      } else emit({ type: JobEventType.completed, hash, kind });
       return finished;
     })();
     const lane = laneOf(job.kind);

@@ -17,11 +17,13 @@ import { createBlobService } from './blob.service.js';
 import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 import { createDerivativeRepository } from './derivative.repository.js';
 import { createDerivativeService } from './derivative.service.js';
-import { createDerivativeWorker } from './derivative.worker.js';
 import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
-import { DerivativeKind, createJobRepository } from './job.repository.js';
+import { createBullJobQueue } from './bullmq-job.queue.js';
+import { createEmbeddedJobQueue } from './embedded-job.queue.js';
+import type { JobQueue, JobQueueOptions } from './job-queue.js';
+import { DerivativeKind } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
 import { createMetadataRepository } from './metadata.repository.js';
 import { createMlDerivativeRepository } from './ml-derivative.repository.js';
@@ -66,10 +68,8 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const files = await createDerivativeRepository(join(root, 'derivatives'), temps.dir);
   const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
   const blobs = createBlobRepository(db);
-  const jobs = createJobRepository(db);
   const uploads = createUploadRepository(db);
   const ml = createMlDerivativeService({ blobs, ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
-  jobs.recoverInterrupted();
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
   const metadata = createMetadataRepository(db);
   const plans = createVideoPlanRepository(db);
@@ -88,15 +88,18 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     plans,
     config,
   });
-  const worker = createDerivativeWorker({
-    jobs,
-    run: derivatives.run,
+  const queueOptions: JobQueueOptions = {
+    handler: derivatives.run,
     concurrency: config.workerConcurrency,
     lanes: [{ kinds: [DerivativeKind.video], concurrency: config.transcodeConcurrency }],
     maxAttempts: config.maxAttempts,
     retryBaseMs: config.retryBaseMs,
-  });
-  const service = createBlobService({ backend, blobs, jobs, temps, derivatives, worker, exiftool, metadata, uploads, plans, config });
+  };
+  // Embedded SQLite by default; a Redis URL shares one BullMQ queue among store processes (ADR 0009).
+  const queue: JobQueue = config.redisUrl
+    ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
+    : createEmbeddedJobQueue(db, queueOptions);
+  const service = createBlobService({ backend, blobs, queue, temps, derivatives, exiftool, metadata, uploads, plans, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;
@@ -105,13 +108,13 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
       ...createBlobRoutes({ service, authenticate: options.authenticate, config }),
       ...tus.routes,
       ...createMlDerivativeRoutes({ service: ml, authenticate: options.authenticate }),
-      ...createAdminRoutes(createJobsAdmin(jobs, worker), options.authenticate),
+      ...createAdminRoutes(createJobsAdmin(queue), options.authenticate),
     ],
-    startWorker: () => worker.start(),
+    startWorker: () => queue.start(),
     async close() {
       if (closed) return;
       closed = true;
-      await worker.close();
+      await queue.close();
       await wasm.close();
       await exiftool.close();
       db.close();

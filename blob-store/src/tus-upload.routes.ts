@@ -4,7 +4,7 @@
  * upload is hash-verified and moved into the content-addressed store (ADR 0007).
  *
  *   const routes = createTusRoutes({ dir: '/data/blobs/uploads', service, uploads, authenticate, config })
- *   // POST /api/uploads (Upload-Metadata: sha256 <base64 hex>), HEAD …/:id, PATCH as POST + X-HTTP-Method-Override, DELETE …/:id
+ *   // POST /api/uploads (Upload-Metadata: sha256 <base64 hex>), HEAD …/:id, PATCH …/:id (or POST + X-HTTP-Method-Override), DELETE …/:id, OPTIONS
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
     },
   });
 
-  const handle = async (req: HttpRequest, user: UserId, method: string): Promise<HttpResponse> => {
+  const handle = async (req: HttpRequest, user: UserId | undefined, method: string): Promise<HttpResponse> => {
     const headers = new Headers();
     for (const name of ['tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat', 'content-type', 'content-length', 'host']) {
       const value = req.header(name);
@@ -122,7 +122,7 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       signal: req.signal,
       ...(body ? { duplex: 'half' } : {}),
     } as RequestInit);
-    users.set(webReq, user);
+    if (user) users.set(webReq, user);
     const res = await server.handleWeb(webReq);
     if (method === 'DELETE' && res.status === 204) uploads.delete(req.path.split('/').pop() ?? '');
     const out: Record<string, string> = {};
@@ -138,6 +138,8 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
     maxBodyBytes,
     async handle(req) {
       try {
+        // OPTIONS only tells the protocol version, extensions and size limit: no sign-in needed.
+        if (method === 'OPTIONS') return await handle(req, undefined, 'OPTIONS');
         const token = bearerToken(req);
         const user = token === undefined ? undefined : await authenticate(token);
         if (!user) return errorResponse(401, BlobErrorCode.unauthorized, 'sign in to upload');
@@ -152,14 +154,17 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
     },
   });
 
-  // The relay's transport (protocol HttpMethod) has no PATCH/OPTIONS; tus 1.0 allows PATCH as a
-  // POST with X-HTTP-Method-Override, which tus-js-client sends with `overridePatchMethod: true`.
+  // Old clients (and proxies that drop PATCH) append with POST + X-HTTP-Method-Override: PATCH,
+  // which tus 1.0 allows and tus-js-client sends with `overridePatchMethod: true`.
   const override = (req: HttpRequest): string | undefined => (req.header('x-http-method-override')?.toUpperCase() === 'PATCH' ? 'PATCH' : undefined);
   return {
     routes: [
       route('POST', TUS_PATH, config.maxBlobBytes, () => 'POST'),
       route('HEAD', `${TUS_PATH}/:id`, 0, () => 'HEAD'),
+      route('PATCH', `${TUS_PATH}/:id`, config.maxBlobBytes, () => 'PATCH'),
       route('POST', `${TUS_PATH}/:id`, config.maxBlobBytes, override),
+      route('OPTIONS', TUS_PATH, 0, () => 'OPTIONS'),
+      route('OPTIONS', `${TUS_PATH}/:id`, 0, () => 'OPTIONS'),
       route('DELETE', `${TUS_PATH}/:id`, 0, () => 'DELETE'),
     ],
     async sweep() {

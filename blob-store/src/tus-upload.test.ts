@@ -13,10 +13,11 @@ const tus = (kit: TestStore, user: TestUser | undefined) => {
     create: (length: number, hash: string) =>
       fetch(`${kit.url}/api/uploads`, { method: 'POST', headers: headers({ 'upload-length': String(length), 'upload-metadata': `sha256 ${b64(hash)},filename ${b64('a.heic')}` }) }),
     head: (location: string) => fetch(`${kit.url}${location}`, { method: 'HEAD', headers: headers() }),
-    patch: (location: string, offset: number, body: Uint8Array | ReadableStream<Uint8Array>) =>
+    /** Native PATCH, or (old clients) POST + X-HTTP-Method-Override: PATCH. */
+    patch: (location: string, offset: number, body: Uint8Array | ReadableStream<Uint8Array>, via: 'PATCH' | 'override' = 'PATCH') =>
       fetch(`${kit.url}${location}`, {
-        method: 'POST',
-        headers: headers({ 'x-http-method-override': 'PATCH', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }),
+        method: via === 'PATCH' ? 'PATCH' : 'POST',
+        headers: headers({ ...(via === 'override' ? { 'x-http-method-override': 'PATCH' } : {}), 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }),
         body: body as BodyInit,
         duplex: 'half',
       } as RequestInit),
@@ -85,6 +86,26 @@ describe('resumable uploads (tus 1.0)', () => {
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
     expect((await again.head(location)).status).toBe(404);
+    expect(await leftovers(kit)).toEqual([]);
+  });
+
+  it('still accepts POST + X-HTTP-Method-Override: PATCH from old clients, and answers OPTIONS without sign-in', async () => {
+    kit = await startTestStore();
+    const options = await fetch(`${kit.url}/api/uploads`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('tus-version')).toContain('1.0.0');
+    expect(options.headers.get('tus-extension')).toContain('creation');
+    const bytes = await readFile(PHOTO);
+    const hash = sha256(bytes);
+    const alice = tus(kit, 'alice');
+    const location = (await alice.create(bytes.length, hash)).headers.get('location') as string;
+    const half = Math.floor(bytes.length / 2);
+    expect((await alice.patch(location, 0, bytes.subarray(0, half), 'override')).status).toBe(204);
+    const last = await alice.patch(location, half, bytes.subarray(half), 'PATCH');
+    expect(last.status).toBe(204);
+    expect(last.headers.get('shoebox-blob-hash')).toBe(hash);
+    // POST on an upload without the override is not an append
+    expect((await fetch(`${kit.url}${location}`, { method: 'POST', headers: { ...kit.auth('alice'), 'tus-resumable': '1.0.0' } })).status).toBe(405);
     expect(await leftovers(kit)).toEqual([]);
   });
 
