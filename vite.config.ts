@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 // ML (issue 6): installed model packs are served from dist/client/models; /ml.html is a diagnostics page.
 import { modelPacks } from './models/src/packs/vite-model-packs.js';
+// Dev and preview pages are cross-origin isolated like the real server's, so WASM gets threads.
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './protocol/src/http.js';
 
 export default defineConfig({
   root: 'client',
@@ -19,7 +21,8 @@ export default defineConfig({
   },
   plugins: [modelPacks({ packsDir: resolve(import.meta.dirname, 'models/packs') })],
   worker: { format: 'es' },
-  server: { port: 5173 },
+  server: { port: 5173, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+  preview: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   test: {
     projects: [
       {
@@ -47,7 +50,7 @@ export default defineConfig({
         test: {
           name: 'soak',
           root: '.',
-          include: ['protocol/src/catalog.sim.test.ts', 'sync-server/src/crash.test.ts', 'sync-server/src/relay.fuzz.test.ts', 'sync-server/src/room-bus.test.ts'],
+          include: ['protocol/src/catalog.sim.test.ts', 'sync-server/src/crash.test.ts', 'sync-server/src/relay.fuzz.test.ts', 'sync-server/src/room-bus.test.ts', 'sync-server/src/reconnect-storm.test.ts'],
           environment: 'node',
           env: { CATALOG_SIM_SEEDS: '100000', CATALOG_SIM_FIRST: '1000001', SHOEBOX_SOAK: '1' },
           testTimeout: 4 * 3600_000,

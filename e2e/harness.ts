@@ -27,7 +27,7 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-const freePort = () =>
+export const freePort = (): Promise<number> =>
   new Promise<number>((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -50,7 +50,7 @@ export interface TestServer {
   kill(): Promise<void>;
 }
 
-export const startServer = async (options: { dataDir?: string } = {}): Promise<TestServer> => {
+export const startServer = async (options: { dataDir?: string; env?: Readonly<Record<string, string>> } = {}): Promise<TestServer> => {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'shoebox-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -87,7 +87,7 @@ export const startServer = async (options: { dataDir?: string } = {}): Promise<T
       output = '';
       child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
         cwd: repoRoot,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHOEBOX_DATA_DIR: dataDir },
+        env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', SHOEBOX_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,6 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { blobStoreConfigFromEnv, createBlobStore } from '../blob-store/src/index.js';
 import { createSyncServer, loadConfig } from '../sync-server/src/index.js';
+// ML (issue 6): installed model packs are served from SHOEBOX_MODELS_DIR (default models/packs), then the build's copy.
+import { modelPackRoutes } from '../models/src/packs/pack-routes.js';
 
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
@@ -16,12 +18,18 @@ const main = async (): Promise<void> => {
   mkdirSync(dataDir, { recursive: true });
 
   // Embedded by default; SHOEBOX_DATABASE_URL / SHOEBOX_REDIS_URL switch the relay to PostgreSQL and scale-out.
-  const sync = await createSyncServer({ dataDir, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const sync = await createSyncServer({
+    dataDir,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
+  });
   const blobs = await createBlobStore({ dataDir, authenticate: (token) => sync.authenticate(token), config: blobStoreConfigFromEnv(process.env) });
   const server = await sync.listen({
     port: config.port,
     host: config.host,
-    extraRoutes: blobs.routes,
+    extraRoutes: [...blobs.routes, ...modelPackRoutes([resolve(process.env.SHOEBOX_MODELS_DIR ?? join(import.meta.dirname, '..', 'models', 'packs')), resolve(join(import.meta.dirname, '..', 'dist', 'client', 'models'))])],
     staticDir: resolve(join(import.meta.dirname, '..', 'dist', 'client')),
   });
   blobs.startWorker();

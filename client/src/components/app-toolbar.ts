@@ -11,6 +11,8 @@ import { ConnectionStatus } from '../domain/sync/connection-status.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './status-pill.js';
+import type { IndexProgress } from '../domain/ml/ml-indexer.js'; // issue 6
+import './ml-indicator.js'; // issue 6
 
 export class AppToolbar extends LitElement {
   static override properties = {
@@ -22,6 +24,9 @@ export class AppToolbar extends LitElement {
     userEmail: { type: String },
     isOwner: { type: Boolean }, // issue 5: admin Jobs page
     menuOpen: { state: true },
+    section: { type: String }, // issue 6: 'timeline' | 'people' | 'search'
+    mlProgress: { attribute: false }, // issue 6
+    query: { type: String }, // issue 6
   };
   declare filter: TimelineFilter;
   declare status: ConnectionStatus;
@@ -31,6 +36,9 @@ export class AppToolbar extends LitElement {
   declare userEmail: string;
   declare menuOpen: boolean;
   declare isOwner: boolean; // issue 5: admin Jobs page
+  declare section: string; // issue 6
+  declare mlProgress: IndexProgress | null; // issue 6
+  declare query: string; // issue 6
 
   static override styles = [
     buttonStyles,
@@ -41,6 +49,8 @@ export class AppToolbar extends LitElement {
       .brand svg { width: 26px; height: 26px; color: var(--sbx-accent); }
       nav { display: flex; gap: 6px; }
       .spacer { flex: 1; }
+      .search { display: flex; align-items: center; gap: 8px; height: 38px; padding: 0 14px; margin-left: 8px; border-radius: 19px; background: var(--sbx-surface-2); color: var(--sbx-text-dim); flex: 0 1 360px; min-width: 120px; }
+      .search input { all: unset; flex: 1; color: var(--sbx-text); font-size: 14px; min-width: 0; }
       .user { position: relative; }
       .avatar { width: 36px; height: 36px; border-radius: 50%; border: none; background: var(--sbx-accent); color: var(--sbx-on-accent); font-weight: 600; font-size: 15px; cursor: pointer; }
       .menu { position: absolute; right: 0; top: 46px; min-width: 220px; background: var(--sbx-surface); border: 1px solid var(--sbx-border); border-radius: 12px; padding: 8px; box-shadow: 0 12px 40px rgb(0 0 0 / 0.4); }
@@ -62,11 +72,14 @@ export class AppToolbar extends LitElement {
     this.userEmail = '';
     this.menuOpen = false;
     this.isOwner = false; // issue 5: admin Jobs page
+    this.section = 'timeline'; // issue 6
+    this.mlProgress = null;
+    this.query = '';
   }
 
   override render() {
     const tab = (filter: TimelineFilter, label: string, icon: unknown, testid: string) =>
-      html`<button class="btn" aria-pressed=${this.filter === filter} data-testid=${testid} @click=${() => this.emit('sbx-filter', filter)}>
+      html`<button class="btn" aria-pressed=${this.section === 'timeline' && this.filter === filter} data-testid=${testid} @click=${() => this.emit('sbx-filter', filter)}>
         ${icon}<span class="label">${label}</span>
       </button>`;
     return html`<header data-testid="toolbar">
@@ -75,8 +88,13 @@ export class AppToolbar extends LitElement {
         ${tab(TimelineFilter.all, 'Photos', icons.image, 'nav-photos')}
         ${tab(TimelineFilter.favorites, 'Favourites', icons.heartOutline, 'nav-favorites')}
         ${tab(TimelineFilter.trash, 'Trash', icons.trash, 'nav-trash')}
+        <button class="btn" aria-pressed=${this.section === 'people'} data-testid="nav-people" @click=${() => this.emit('sbx-people', null)}>${icons.people}<span class="label">People</span></button>
       </nav>
+      <form class="search" role="search" @submit=${(e: Event) => { e.preventDefault(); this.emit('sbx-search', (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement).value); }}>
+        ${icons.search}<input type="search" data-testid="search-input" placeholder="Search photos" aria-label="Search photos" .value=${this.query} />
+      </form>
       <div class="spacer"></div>
+      <sbx-ml-indicator .progress=${this.mlProgress}></sbx-ml-indicator>
       <sbx-status-pill .status=${this.status} .pending=${this.pending} .detail=${this.statusDetail}></sbx-status-pill>
       <button class="btn primary" data-testid="import-button" @click=${() => this.emit('sbx-import', null)}>
         ${icons.upload}<span class="label">Import</span>

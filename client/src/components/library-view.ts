@@ -11,6 +11,9 @@ import type { AssetId } from '../../../protocol/src/index.js';
 import { CatalogController } from '../controllers/catalog-controller.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
+import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
+import { listView } from '../domain/ml/list-view.js';
+import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
@@ -19,6 +22,13 @@ import './asset-viewer.js';
 import './drop-overlay.js';
 import './import-panel.js';
 import './timeline-view.js';
+import './people-view.js';
+import './person-view.js';
+import './search-view.js';
+
+/** What the main area shows (issue 6 adds people, a person and search results beside the timeline). */
+export const LibrarySection = { timeline: 'timeline', people: 'people', person: 'person', search: 'search' } as const;
+export type LibrarySection = (typeof LibrarySection)[keyof typeof LibrarySection];
 
 const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includes('Files') ?? false;
 
@@ -29,7 +39,15 @@ export class LibraryView extends LitElement {
     openId: { state: true },
     dragging: { state: true },
     adminJobs: { state: true }, // issue 5: admin Jobs page
+    section: { state: true },
+    personId: { state: true },
+    query: { state: true },
+    searchFilters: { state: true },
   };
+  declare section: LibrarySection;
+  declare personId: string | null;
+  declare query: string;
+  declare searchFilters: SearchFilters;
   declare library: LibrarySession | null;
   declare filter: TimelineFilter;
   declare openId: AssetId | null;
@@ -44,6 +62,7 @@ export class LibraryView extends LitElement {
   private readonly catalog = new CatalogController(this, () => this.library);
   private readonly connection = new ConnectionController(this, () => this.library);
   private readonly imports = new ImportController(this, () => this.library);
+  private readonly ml = new MlController(this, () => this.library);
   private dragDepth = 0;
 
   constructor() {
@@ -53,6 +72,10 @@ export class LibraryView extends LitElement {
     this.openId = null;
     this.dragging = false;
     this.adminJobs = false; // issue 5: admin Jobs page
+    this.section = LibrarySection.timeline;
+    this.personId = null;
+    this.query = '';
+    this.searchFilters = {};
   }
 
   override connectedCallback(): void {
@@ -72,7 +95,7 @@ export class LibraryView extends LitElement {
   }
 
   override render() {
-    const view = this.catalog.view(this.filter);
+    const view = this.currentView();
     const user = this.library?.session.user;
     const open = this.openId ? this.catalog.get(this.openId) : undefined;
     const at = open ? view.position.get(open.id) : undefined;
@@ -85,7 +108,12 @@ export class LibraryView extends LitElement {
         .statusDetail=${this.connection.lastError}
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
-        @sbx-filter=${(e: CustomEvent<TimelineFilter>) => (this.filter = e.detail)}
+        @sbx-filter=${(e: CustomEvent<TimelineFilter>) => this.show(LibrarySection.timeline, () => (this.filter = e.detail))}
+        .section=${this.section === LibrarySection.person ? LibrarySection.people : this.section}
+        .mlProgress=${this.ml.progress}
+        .query=${this.query}
+        @sbx-people=${() => this.show(LibrarySection.people)}
+        @sbx-search=${(e: CustomEvent<string>) => this.search(e.detail, this.searchFilters)}
         @sbx-import=${this.pickFiles}
         .isOwner=${user?.isOwner ?? false}
         @sbx-admin-jobs=${() => (this.adminJobs = true)}
@@ -94,7 +122,9 @@ export class LibraryView extends LitElement {
         ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
         : nothing}
       <main data-testid="library" ?hidden=${this.adminJobs}>
+        ${this.renderSection()}
         <sbx-timeline-view
+          style=${this.section === LibrarySection.timeline ? '' : 'display:none'}
           .view=${view}
           .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
@@ -136,6 +166,55 @@ export class LibraryView extends LitElement {
     `;
   }
 
+  private renderSection() {
+    const thumbs = this.library?.thumbs ?? null;
+    const open = (e: CustomEvent<AssetId>) => (this.openId = e.detail);
+    switch (this.section) {
+      case LibrarySection.timeline:
+        return nothing;
+      case LibrarySection.people:
+        return html`<sbx-people-view .people=${this.ml.people()} .thumbs=${thumbs} .progress=${this.ml.progress} @sbx-person=${(e: CustomEvent<string>) => this.show(LibrarySection.person, () => (this.personId = e.detail))}></sbx-people-view>`;
+      case LibrarySection.person: {
+        const person = this.personId === null ? undefined : this.ml.person(this.personId);
+        return html`<sbx-person-view .person=${person} .view=${this.currentView()} .thumbs=${thumbs}
+          @sbx-back=${() => this.show(LibrarySection.people)} @sbx-open=${open}
+          @sbx-name=${(e: CustomEvent<string>) => person && (this.personId = this.ml.namePerson(person.id, e.detail))}></sbx-person-view>`;
+      }
+      case LibrarySection.search:
+        return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${this.searchFilters} .thumbs=${thumbs}
+          @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(this.query, e.detail)} @sbx-open=${open}></sbx-search-view>`;
+    }
+  }
+
+  /** The assets the main area shows, in order (the viewer steps through them). */
+  private currentView() {
+    switch (this.section) {
+      case LibrarySection.person: {
+        const person = this.personId === null ? undefined : this.ml.person(this.personId);
+        return listView((person?.assets ?? []).flatMap((id) => this.catalog.get(id) ?? []));
+      }
+      case LibrarySection.search: {
+        const order = (this.ml.searchResult?.hits ?? []).map((h) => h.asset);
+        return { ...listView(order), order, position: new Map(order.map((a, i) => [a.id, i])) };
+      }
+      default:
+        return this.catalog.view(this.filter);
+    }
+  }
+
+  private show(section: LibrarySection, then?: () => void): void {
+    this.section = section;
+    this.adminJobs = false;
+    then?.();
+  }
+
+  private search(query: string, filters: SearchFilters): void {
+    this.query = query;
+    this.searchFilters = filters;
+    this.show(LibrarySection.search);
+    void this.ml.runSearch(query, filters);
+  }
+
   private readonly pickFiles = (): void => {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
   };
@@ -148,7 +227,7 @@ export class LibraryView extends LitElement {
 
   /** Moves the viewer by one in the current view's order. */
   private step(delta: number): void {
-    const view = this.catalog.view(this.filter);
+    const view = this.currentView();
     const at = this.openId ? view.position.get(this.openId) : undefined;
     if (at === undefined) return;
     const next = view.order[at + delta];
@@ -157,7 +236,7 @@ export class LibraryView extends LitElement {
 
   /** Trash/restore takes the asset out of this view: show the next one, or close. */
   private removeFromView(id: AssetId, action: () => void): void {
-    const view = this.catalog.view(this.filter);
+    const view = this.currentView();
     const at = view.position.get(id);
     const neighbour = at === undefined ? undefined : (view.order[at + 1] ?? view.order[at - 1]);
     action();

@@ -2,7 +2,7 @@
  * What the ML worker offers over comlink (types only, so pages import no worker code).
  *
  *   const ml = wrap<MlWorkerApi>(new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module' }));
- *   const status = await ml.init({ provider: 'auto', packsBase: '/models/' });
+ *   const status = await ml.init({ provider: 'auto', packsBase: '/models/', clipPack: 'ViT-B-32__openai' });
  */
 export type MlProvider = 'auto' | 'wasm' | 'webgpu';
 
@@ -12,6 +12,9 @@ export type MlStatus = {
   readonly webgpuAdapter: boolean;
   readonly crossOriginIsolated: boolean;
   readonly facePack: string;
+  /** The CLIP pack loaded for smart search, or null when none was asked for. */
+  readonly clipPack: string | null;
+  readonly clipDimensions: number;
   readonly loadMs: number;
 };
 
@@ -20,10 +23,17 @@ export type WorkerFace = {
   /** Relative to the image (0..1). */
   readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly descriptor: number[];
+  /** 68 (x, y) pairs relative to the image. */
+  readonly landmarks: number[];
 };
 
 export type MlWorkerApi = {
-  init(options: { provider: MlProvider; packsBase: string; threads?: number }): Promise<MlStatus>;
+  /** `clipPack`: the id of an installed CLIP pack to load beside the face pack. */
+  init(options: { provider: MlProvider; packsBase: string; threads?: number; clipPack?: string }): Promise<MlStatus>;
   /** Decodes an encoded image (JPEG, PNG, WebP…) and finds, aligns and embeds its faces. */
   analyzeFaces(image: Blob): Promise<{ faces: WorkerFace[]; ms: number; width: number; height: number }>;
+  /** The L2-normalised CLIP embedding of an encoded image (open_clip preprocessing). Needs a CLIP pack. */
+  encodeImage(image: Blob): Promise<{ embedding: Float32Array; ms: number }>;
+  /** The L2-normalised CLIP embedding of a text query. Needs a CLIP pack. */
+  encodeText(text: string): Promise<Float32Array>;
 };

@@ -1,12 +1,15 @@
 /**
  * The ML worker: onnxruntime-web with the WebGPU execution provider when the browser gives an
  * adapter, WASM (SIMD; threads only when the page is cross-origin isolated) otherwise; the face
- * pack fetched from the server's /models/, cached in Cache Storage and hash-checked on load.
+ * pack (and a CLIP pack when one is named) fetched from the server's /models/, cached in Cache
+ * Storage and hash-checked on load.
  *
  *   const ml = wrap<MlWorkerApi>(new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module' }));
  *   await ml.init({ provider: 'auto', packsBase: '/models/' }); const { faces } = await ml.analyzeFaces(blob);
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
+import { createClipEncoder, type ClipEncoder } from '../../../models/src/clip/clip-encoder.js';
+import { loadClipPack } from '../../../models/src/clip/clip-pack.js';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../models/src/faces/face-analyzer.js';
 import { cachedPackSource } from '../../../models/src/packs/cached-pack-source.js';
 import { fetchPackSource } from '../../../models/src/packs/pack-files.js';
@@ -14,6 +17,7 @@ import { createOrtRuntime, hasWebGpuAdapter } from '../../../models/src/runtime/
 import type { MlStatus, MlWorkerApi } from './ml-api.js';
 
 let faces: FaceAnalyzer | undefined;
+let clip: ClipEncoder | undefined;
 
 const decode = async (image: Blob): Promise<{ width: number; height: number; channels: 4; data: Uint8ClampedArray }> => {
   const bitmap = await createImageBitmap(image);
@@ -29,14 +33,26 @@ const decode = async (image: Blob): Promise<{ width: number; height: number; cha
 };
 
 const api: MlWorkerApi = {
-  async init({ provider, packsBase, threads }): Promise<MlStatus> {
+  async init({ provider, packsBase, threads, clipPack }): Promise<MlStatus> {
     const started = performance.now();
-    await faces?.release();
+    await Promise.all([faces?.release(), clip?.release()]);
     faces = undefined;
+    clip = undefined;
     const runtime = await createOrtRuntime({ provider, threads: threads ?? (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1) });
     const base = new URL(packsBase, self.location.href);
-    faces = await createFaceAnalyzer(cachedPackSource(fetchPackSource(new URL('face-api/', base).href)), runtime);
-    return { provider: runtime.provider, threads: runtime.threads, webgpuAdapter: await hasWebGpuAdapter(), crossOriginIsolated: self.crossOriginIsolated, facePack: faces.id, loadMs: performance.now() - started };
+    const source = (id: string) => cachedPackSource(fetchPackSource(new URL(`${encodeURIComponent(id)}/`, base).href));
+    faces = await createFaceAnalyzer(source('face-api'), runtime);
+    if (clipPack !== undefined) clip = await createClipEncoder(await loadClipPack(source(clipPack)), runtime);
+    return {
+      provider: runtime.provider,
+      threads: runtime.threads,
+      webgpuAdapter: await hasWebGpuAdapter(),
+      crossOriginIsolated: self.crossOriginIsolated,
+      facePack: faces.id,
+      clipPack: clip?.id ?? null,
+      clipDimensions: clip?.dimensions ?? 0,
+      loadMs: performance.now() - started,
+    };
   },
   async analyzeFaces(image) {
     if (faces === undefined) throw new Error('call init() first');
@@ -47,8 +63,21 @@ const api: MlWorkerApi = {
       ms: performance.now() - started,
       width: pixels.width,
       height: pixels.height,
-      faces: found.map((f) => ({ score: f.detection.score, box: f.detection.box, descriptor: Array.from(f.descriptor) })),
+      faces: found.map((f) => ({ score: f.detection.score, box: f.detection.box, descriptor: Array.from(f.descriptor), landmarks: Array.from(f.landmarks) })),
     };
+  },
+  async encodeImage(image) {
+    if (clip === undefined) throw new Error('no CLIP pack is loaded');
+    const pixels = await decode(image);
+    const started = performance.now();
+    const [embedding] = await clip.encodeImages([pixels]);
+    const result = { embedding: embedding as Float32Array, ms: performance.now() - started };
+    return transfer(result, [result.embedding.buffer]);
+  },
+  async encodeText(text) {
+    if (clip === undefined) throw new Error('no CLIP pack is loaded');
+    const embedding = await clip.encodeText(text);
+    return transfer(embedding, [embedding.buffer]);
   },
 };
 

@@ -46,37 +46,70 @@ const axisSamples = (inSize: number, outSize: number): { lo: Int32Array; hi: Int
   return { lo, hi, frac };
 };
 
+/**
+ * Per output row or column: the byte offset of the lower and upper source neighbour inside the
+ * image (-1 where it falls in the zero padding) and the interpolation weight. Precomputing the
+ * offsets once keeps the inner loop free of bounds checks; the arithmetic stays the same.
+ */
+const axisOffsets = (inSize: number, outSize: number, before: number, imageSize: number, stride: number): { lo: Int32Array; hi: Int32Array; frac: Float32Array } => {
+  const { lo, hi, frac } = axisSamples(inSize, outSize);
+  const offset = (i: number): number => (i - before < 0 || i - before >= imageSize ? -1 : (i - before) * stride);
+  return { lo: lo.map(offset), hi: hi.map(offset), frac };
+};
+
 /** NCHW [3, size, size] float32 network input for `image`. */
 export const toNetworkInput = (image: RgbImage, size: number, centred: boolean): Float32Array => {
   const { side, left, top } = squarePadding(image.width, image.height, centred);
   const { width, height, channels, data } = image;
   if (data.length < width * height * channels) throw new Error(`image data has ${data.length} bytes for ${width}×${height}×${channels}`);
-  const pixel = (y: number, x: number, c: number): number => {
-    const sy = y - top;
-    const sx = x - left;
-    if (sy < 0 || sx < 0 || sy >= height || sx >= width) return 0;
-    return data[(sy * width + sx) * channels + c] as number;
-  };
   const out = new Float32Array(3 * size * size);
   const plane = size * size;
   if (side === size) {
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) out[c * plane + y * size + x] = pixel(y, x, c);
+    for (let y = top; y < top + height; y++) {
+      for (let x = left; x < left + width; x++) {
+        const from = ((y - top) * width + x - left) * channels;
+        for (let c = 0; c < 3; c++) out[c * plane + y * size + x] = data[from + c] as number;
+      }
+    }
     return out;
   }
-  const rows = axisSamples(side, size);
-  const cols = axisSamples(side, size);
-  for (let y = 0; y < size; y++) {
-    const y0 = rows.lo[y] as number;
-    const y1 = rows.hi[y] as number;
-    const fy = rows.frac[y] as number;
+  const rows = axisOffsets(side, size, top, height, width * channels);
+  const cols = axisOffsets(side, size, left, width, channels);
+  // One source row resized horizontally, [x][c]; consecutive output rows mostly share theirs.
+  const resizeRow = (row: number, into: Float32Array): Float32Array => {
+    if (row < 0) return into.fill(0);
     for (let x = 0; x < size; x++) {
       const x0 = cols.lo[x] as number;
       const x1 = cols.hi[x] as number;
       const fx = cols.frac[x] as number;
       for (let c = 0; c < 3; c++) {
-        const topValue = f(pixel(y0, x0, c) + f(f(pixel(y0, x1, c) - pixel(y0, x0, c)) * fx));
-        const bottomValue = f(pixel(y1, x0, c) + f(f(pixel(y1, x1, c) - pixel(y1, x0, c)) * fx));
-        out[c * plane + y * size + x] = f(topValue + f(f(bottomValue - topValue) * fy));
+        const p0 = x0 < 0 ? 0 : (data[row + x0 + c] as number);
+        const p1 = x1 < 0 ? 0 : (data[row + x1 + c] as number);
+        // Differences of 8-bit values are exact in float32, so only the product and sum round.
+        into[x * 3 + c] = f(p0 + f((p1 - p0) * fx));
+      }
+    }
+    return into;
+  };
+  const cache = [
+    { row: Number.NaN, values: new Float32Array(size * 3) },
+    { row: Number.NaN, values: new Float32Array(size * 3) },
+  ];
+  const resized = (row: number, keep: Float32Array | undefined): Float32Array => {
+    const hit = cache.find((entry) => entry.row === row);
+    if (hit !== undefined) return hit.values;
+    const slot = cache[0]?.values === keep ? (cache[1] as (typeof cache)[number]) : (cache[0] as (typeof cache)[number]);
+    slot.row = row;
+    return resizeRow(row, slot.values);
+  };
+  for (let y = 0; y < size; y++) {
+    const topRow = resized(rows.lo[y] as number, undefined);
+    const bottomRow = resized(rows.hi[y] as number, topRow);
+    const fy = rows.frac[y] as number;
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        const topValue = topRow[x * 3 + c] as number;
+        out[c * plane + y * size + x] = f(topValue + f(f((bottomRow[x * 3 + c] as number) - topValue) * fy));
       }
     }
   }

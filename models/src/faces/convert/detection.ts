@@ -4,6 +4,8 @@
  * decoding, ending in `boxes` [N, 5118, 4] (ymin, xmin, ymax, xmax, relative to the padded
  * square) and `scores` [N, 5118] (sigmoid of the face class). Non-max suppression stays in
  * TypeScript (`detectionsFromNetwork` in ../postprocess.ts), as in face-api.
+ * The faithful graph is 512×512 with face-api's own anchors; a smaller input (an explicit,
+ * opt-in speed setting) gets the same anchor boxes laid on its smaller feature grids.
  *
  *   const graph = buildDetectionGraph(await readTfjsWeights(dir, DETECTION_WEIGHTS));
  *   writeFileSync('detection/model.onnx', graph.encode());
@@ -47,9 +49,42 @@ const head = (g: OnnxGraph, w: TfjsWeightMap, x: Value, prefix: string, width: n
   return g.node('Reshape', [nhwc.name, g.int64s('reshape/shape', [0, rows, width])], {}, [rows, width]);
 };
 
+/** Per head: the feature grid's side and how many anchors each cell has. */
+export type AnchorLayer = { readonly cells: number; readonly perCell: number };
+
+/**
+ * Anchors (ymin, xmin, ymax, xmax) for other grid sides: each head keeps face-api's anchor box
+ * sizes (read from its first cell) and centres them on its cells at ((i + ½) / side), which is how
+ * TF's SSD anchor generator placed face-api's own. At the 512 grids this reproduces face-api's
+ * anchors (tested), so the smaller graphs only differ in resolution.
+ */
+export const regridAnchors = (original: Float32Array, from: readonly AnchorLayer[], to: readonly AnchorLayer[]): Float32Array => {
+  const f = Math.fround;
+  const out = new Float32Array(to.reduce((sum, l) => sum + l.cells * l.cells * l.perCell, 0) * 4);
+  let source = 0;
+  let target = 0;
+  from.forEach((layer, i) => {
+    const grid = to[i] as AnchorLayer;
+    for (let row = 0; row < grid.cells; row++) {
+      for (let col = 0; col < grid.cells; col++) {
+        const cy = f((row + 0.5) / grid.cells);
+        const cx = f((col + 0.5) / grid.cells);
+        for (let k = 0; k < layer.perCell; k++) {
+          const at = (source + k) * 4;
+          const h = f((original[at + 2] as number) - (original[at] as number));
+          const wd = f((original[at + 3] as number) - (original[at + 1] as number));
+          out.set([f(cy - f(h / 2)), f(cx - f(wd / 2)), f(cy + f(h / 2)), f(cx + f(wd / 2))], (target + k) * 4);
+        }
+        target += layer.perCell;
+      }
+    }
+    source += layer.cells * layer.cells * layer.perCell;
+  });
+  return out;
+};
+
 /** Anchor sizes and centres, computed with float32 rounding exactly as face-api's outputLayer does. */
-const anchorTensors = (w: TfjsWeightMap): { sizes: [Float32Array, Float32Array]; centres: [Float32Array, Float32Array] } => {
-  const anchors = floatWeight(w, 'Output/extra_dim', 3).data;
+const anchorTensors = (anchors: Float32Array): { sizes: [Float32Array, Float32Array]; centres: [Float32Array, Float32Array] } => {
   const n = anchors.length / 4;
   const f = Math.fround;
   const sizes: [Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n)];
@@ -65,9 +100,9 @@ const anchorTensors = (w: TfjsWeightMap): { sizes: [Float32Array, Float32Array];
 };
 
 /** outputLayer's decodeBoxesLayer: centre-size offsets (÷10, ÷5 scale factors) → corners. */
-const decodeBoxes = (g: OnnxGraph, w: TfjsWeightMap, encodings: Value): Value => {
+const decodeBoxes = (g: OnnxGraph, anchors: Float32Array, encodings: Value): Value => {
   const n = encodings.shape[0] as number;
-  const { sizes, centres } = anchorTensors(w);
+  const { sizes, centres } = anchorTensors(anchors);
   const scalar = (v: number): string => g.constant('decode/scalar', [], new Float32Array([v]));
   const column = (i: number): string => {
     const slice = g.node('Slice', [encodings.name, g.int64s('decode/start', [i]), g.int64s('decode/end', [i + 1]), g.int64s('decode/axes', [2])], {}, [n, 1]);
@@ -97,9 +132,14 @@ const faceScores = (g: OnnxGraph, classes: Value): Value => {
   return g.node('Sigmoid', [logits.name], {}, [n], 'face_probability');
 };
 
-export const buildDetectionGraph = (w: TfjsWeightMap): OnnxGraph => {
-  const g = new OnnxGraph('ssd_mobilenetv1');
-  const input = g.input('input', [3, DETECTION_INPUT_SIZE, DETECTION_INPUT_SIZE]);
+/** The graph for a square input of `inputSize` (a multiple of 32; 512 is face-api's own). */
+/** The 512 graph's grids (32, 16, 8, 4, 2, 1), with the anchors per cell of `layers`. */
+const faceApiAnchorLayers = (layers: readonly AnchorLayer[]): AnchorLayer[] => layers.map((layer, i) => ({ cells: DETECTION_INPUT_SIZE / 16 / 2 ** i, perCell: layer.perCell }));
+
+export const buildDetectionGraph = (w: TfjsWeightMap, inputSize: number = DETECTION_INPUT_SIZE): OnnxGraph => {
+  if (!Number.isInteger(inputSize) || inputSize % 32 !== 0 || inputSize < 64) throw new Error(`detector input ${inputSize} is not a multiple of 32 of at least 64`);
+  const g = new OnnxGraph(inputSize === DETECTION_INPUT_SIZE ? 'ssd_mobilenetv1' : `ssd_mobilenetv1_${inputSize}`);
+  const input = g.input('input', [3, inputSize, inputSize]);
   const scaled = g.node('Div', [input.name, g.constant('normalize/divisor', [], new Float32Array([127.5]))], {}, input.shape, 'normalize/div');
   let x = g.node('Sub', [scaled.name, g.constant('normalize/one', [], new Float32Array([1]))], {}, input.shape, 'normalize/sub');
   x = pointwiseConvLayer(g, w, x, 'MobilenetV1/Conv2d_0_pointwise', 2);
@@ -124,10 +164,13 @@ export const buildDetectionGraph = (w: TfjsWeightMap): OnnxGraph => {
     classes.push(head(g, w, source, `Prediction/BoxPredictor_${i}/ClassPredictor`, 3));
   });
   const rows = boxes.reduce((sum, b) => sum + (b.shape[0] as number), 0);
-  if (rows !== DETECTION_ANCHORS) throw new Error(`detector heads give ${rows} boxes, anchors are ${DETECTION_ANCHORS}`);
+  const layers = sources.map((source, i) => ({ cells: source.shape[1] as number, perCell: (boxes[i]?.shape[0] as number) / (source.shape[1] as number) ** 2 }));
+  const original = floatWeight(w, 'Output/extra_dim', 3).data;
+  const anchors = inputSize === DETECTION_INPUT_SIZE ? original : regridAnchors(original, faceApiAnchorLayers(layers), layers);
+  if (rows * 4 !== anchors.length || (inputSize === DETECTION_INPUT_SIZE && rows !== DETECTION_ANCHORS)) throw new Error(`detector heads give ${rows} boxes, anchors are ${anchors.length / 4}`);
   const encodings = g.node('Concat', boxes.map((b) => b.name), { axis: 1 }, [rows, 4], 'box_encodings');
   const logits = g.node('Concat', classes.map((c) => c.name), { axis: 1 }, [rows, 3], 'class_logits');
-  g.output(decodeBoxes(g, w, encodings), 'boxes');
+  g.output(decodeBoxes(g, anchors, encodings), 'boxes');
   g.output(faceScores(g, logits), 'scores');
   return g;
 };

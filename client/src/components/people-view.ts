@@ -1,0 +1,61 @@
+/**
+ * The People page: one tile per person found in the library's faces (a round face crop, the
+ * name or "Add a name", the number of photos), most photos first. Clicking a tile opens the
+ * person. Emits events; the ML controller owns the people.
+ * Test ids: `people-view`, `people-empty`, `person-tile` (data-person-id), `person-tile-name`, `person-tile-count`.
+ *
+ *   <sbx-people-view .people=${ml.people()} .thumbs=${thumbs} .progress=${ml.progress}
+ *     @sbx-person=${(e) => openPerson(e.detail)}></sbx-people-view>
+ */
+import { LitElement, css, html } from 'lit';
+import type { IndexProgress } from '../domain/ml/ml-indexer.js';
+import type { PersonCluster } from '../domain/ml/people-index.js';
+import type { ThumbStore } from '../domain/storage/thumb-store.js';
+import './face-crop.js';
+
+export class PeopleView extends LitElement {
+  static override properties = { people: { attribute: false }, thumbs: { attribute: false }, progress: { attribute: false } };
+  declare people: readonly PersonCluster[];
+  declare thumbs: ThumbStore | null;
+  declare progress: IndexProgress | null;
+
+  static override styles = css`
+    :host { display: block; padding: 24px 20px; }
+    h1 { font-size: 22px; font-weight: 500; margin: 0 0 20px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 24px 16px; }
+    button { all: unset; cursor: pointer; display: flex; flex-direction: column; align-items: center; gap: 8px; padding: 8px; border-radius: 12px; }
+    button:hover { background: var(--sbx-hover); }
+    button:focus-visible { outline: 2px solid var(--sbx-accent); }
+    sbx-face-crop { width: 120px; }
+    .name { font-weight: 500; text-align: center; }
+    .name.unnamed { color: var(--sbx-text-dim); font-weight: 400; }
+    .count { color: var(--sbx-text-dim); font-size: 13px; }
+    .empty { color: var(--sbx-text-dim); padding: 48px 0; text-align: center; }
+  `;
+
+  constructor() {
+    super();
+    this.people = [];
+    this.thumbs = null;
+    this.progress = null;
+  }
+
+  override render() {
+    return html`<section data-testid="people-view">
+      <h1>People</h1>
+      ${this.people.length === 0
+        ? html`<p class="empty" data-testid="people-empty">${this.progress && this.progress.status !== 'done' ? 'Looking for faces in your photos…' : 'No people yet. People appear once a face has been seen in a few photos.'}</p>`
+        : html`<div class="grid">
+            ${this.people.map(
+              (p) => html`<button data-testid="person-tile" data-person-id=${p.id} @click=${() => this.dispatchEvent(new CustomEvent('sbx-person', { detail: p.id, bubbles: true, composed: true }))}>
+                <sbx-face-crop .face=${p.cover} .thumbs=${this.thumbs}></sbx-face-crop>
+                <span class="name ${p.name ? '' : 'unnamed'}" data-testid="person-tile-name">${p.name || 'Add a name'}</span>
+                <span class="count" data-testid="person-tile-count">${p.assets.length} ${p.assets.length === 1 ? 'photo' : 'photos'}</span>
+              </button>`,
+            )}
+          </div>`}
+    </section>`;
+  }
+}
+
+if (!customElements.get('sbx-people-view')) customElements.define('sbx-people-view', PeopleView);

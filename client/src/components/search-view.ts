@@ -1,0 +1,90 @@
+/**
+ * Search results: the filters (favourites, photos/videos, taken from/to, camera), which kind of
+ * search ran (smart CLIP ranking or names and metadata) and any notice, then the hits as tiles in
+ * rank order; a tile opens the viewer. The query itself is typed in the toolbar.
+ * Test ids: `search-view`, `search-mode` (data-mode), `search-notice`, `search-count`, `search-result`
+ * (data-asset-id, data-similarity), `search-filter-favorite`, `search-filter-kind`, `search-filter-from`,
+ * `search-filter-to`, `search-filter-camera`.
+ *
+ *   <sbx-search-view .result=${ml.searchResult} .filters=${filters} .thumbs=${thumbs}
+ *     @sbx-filters=${(e) => search(query, e.detail)} @sbx-open=${open}></sbx-search-view>
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import type { SearchFilters, SearchResult } from '../domain/ml/smart-search.js';
+import type { ThumbStore } from '../domain/storage/thumb-store.js';
+import './asset-tile.js';
+
+export class SearchView extends LitElement {
+  static override properties = { result: { attribute: false }, filters: { attribute: false }, thumbs: { attribute: false }, error: { attribute: false } };
+  declare result: SearchResult | null;
+  declare filters: SearchFilters;
+  declare thumbs: ThumbStore | null;
+  declare error: string | null;
+
+  static override styles = css`
+    :host { display: block; padding: 16px 20px; }
+    form { display: flex; flex-wrap: wrap; align-items: center; gap: 12px 18px; margin-bottom: 12px; color: var(--sbx-text-dim); font-size: 14px; }
+    label { display: inline-flex; align-items: center; gap: 6px; }
+    input, select { font: inherit; background: var(--sbx-surface-2); color: var(--sbx-text); border: 1px solid var(--sbx-border); border-radius: 6px; padding: 4px 8px; }
+    .meta { display: flex; gap: 12px; align-items: baseline; margin: 8px 0 12px; color: var(--sbx-text-dim); font-size: 14px; }
+    .notice { background: var(--sbx-surface-2); border-left: 3px solid var(--sbx-warn); padding: 8px 12px; border-radius: 4px; margin-bottom: 12px; color: var(--sbx-text); }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 4px; }
+    sbx-asset-tile { aspect-ratio: 1; }
+    .empty { color: var(--sbx-text-dim); padding: 32px 0; }
+  `;
+
+  constructor() {
+    super();
+    this.result = null;
+    this.filters = {};
+    this.thumbs = null;
+    this.error = null;
+  }
+
+  override render() {
+    const f = this.filters;
+    const r = this.result;
+    return html`<section data-testid="search-view">
+      <form @change=${this.changed} @submit=${(e: Event) => e.preventDefault()}>
+        <label><input type="checkbox" data-testid="search-filter-favorite" name="favorite" .checked=${f.favorite === true} /> Favourites</label>
+        <label>Type <select data-testid="search-filter-kind" name="kind">
+          <option value="" ?selected=${f.kind === undefined}>All</option>
+          <option value="image" ?selected=${f.kind === 'image'}>Photos</option>
+          <option value="video" ?selected=${f.kind === 'video'}>Videos</option>
+        </select></label>
+        <label>From <input type="date" data-testid="search-filter-from" name="from" .value=${f.from ?? ''} /></label>
+        <label>To <input type="date" data-testid="search-filter-to" name="to" .value=${f.to ?? ''} /></label>
+        <label>Camera <input type="text" data-testid="search-filter-camera" name="camera" placeholder="make or model" .value=${f.camera ?? ''} /></label>
+      </form>
+      ${this.error ? html`<div class="notice" data-testid="search-notice">${this.error}</div>` : nothing}
+      ${r?.notice ? html`<div class="notice" data-testid="search-notice">${r.notice}</div>` : nothing}
+      ${r
+        ? html`<div class="meta"><span data-testid="search-count">${r.hits.length} ${r.hits.length === 1 ? 'result' : 'results'}</span>
+              <span data-testid="search-mode" data-mode=${r.mode}>${r.mode === 'smart' ? 'Smart search (CLIP)' : 'Names and metadata'} · ${Math.round(r.ms)} ms</span></div>
+            ${r.hits.length === 0
+              ? html`<p class="empty">Nothing matches.</p>`
+              : html`<div class="grid">${r.hits.map((hit) => html`<sbx-asset-tile data-testid="search-result" data-asset-id=${hit.asset.id} data-similarity=${hit.similarity ?? ''} .asset=${hit.asset} .thumbs=${this.thumbs}></sbx-asset-tile>`)}</div>`}`
+        : nothing}
+    </section>`;
+  }
+
+  private readonly changed = (event: Event): void => {
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string): string | undefined => {
+      const value = String(data.get(name) ?? '').trim();
+      return value === '' ? undefined : value;
+    };
+    const kind = text('kind');
+    const filters: SearchFilters = {
+      ...(data.get('favorite') ? { favorite: true } : {}),
+      ...(kind === 'image' || kind === 'video' ? { kind } : {}),
+      ...(text('from') ? { from: text('from') } : {}),
+      ...(text('to') ? { to: text('to') } : {}),
+      ...(text('camera') ? { camera: text('camera') } : {}),
+    };
+    this.dispatchEvent(new CustomEvent('sbx-filters', { detail: filters, bubbles: true, composed: true }));
+  };
+}
+
+if (!customElements.get('sbx-search-view')) customElements.define('sbx-search-view', SearchView);

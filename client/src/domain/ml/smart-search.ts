@@ -1,0 +1,108 @@
+/**
+ * Search over the catalog: with a CLIP pack, the query's text embedding ranks photos by their
+ * image embeddings (models' int8 WASM SIMD vector index); without one, the query matches file
+ * names and camera. Either way the metadata filters (favourite, photo/video, date range, camera)
+ * narrow the results, and the result says which mode ran.
+ *
+ *   const search = createSmartSearch({ assets: () => listAssets(doc), encodeText: null });
+ *   const { hits, mode, notice } = await search.run('beach', { favorite: true });
+ */
+import { createVectorIndex, type VectorIndex } from '../../../../models/src/search/vector-index.js';
+import type { CatalogAsset } from '../../../../protocol/src/index.js';
+
+export const SearchMode = { smart: 'smart', metadata: 'metadata' } as const;
+export type SearchMode = (typeof SearchMode)[keyof typeof SearchMode];
+
+export interface SearchFilters {
+  readonly favorite?: boolean;
+  readonly kind?: 'image' | 'video';
+  /** Inclusive `YYYY-MM-DD` bounds on the date taken. */
+  readonly from?: string;
+  readonly to?: string;
+  /** Case-insensitive part of the camera make or model. */
+  readonly camera?: string;
+}
+
+export interface SearchHit {
+  readonly asset: CatalogAsset;
+  /** Cosine similarity to the query (smart mode), else null. */
+  readonly similarity: number | null;
+}
+
+export interface SearchResult {
+  readonly mode: SearchMode;
+  readonly hits: readonly SearchHit[];
+  /** Something to tell the person (e.g. that smart search needs a CLIP model). */
+  readonly notice: string | null;
+  readonly ms: number;
+}
+
+export interface SmartSearch {
+  /** Adds or replaces an asset's CLIP image embedding. */
+  addEmbedding(id: string, embedding: Float32Array): void;
+  readonly embeddings: number;
+  run(query: string, filters?: SearchFilters, limit?: number): Promise<SearchResult>;
+}
+
+export interface SmartSearchDeps {
+  /** The searchable assets (not trashed, not archived). */
+  readonly assets: () => readonly CatalogAsset[];
+  readonly get: (id: string) => CatalogAsset | undefined;
+  /** The CLIP text encoder, or null without a CLIP pack. */
+  readonly encodeText: (() => ((text: string) => Promise<Float32Array>) | null);
+}
+
+export const NO_CLIP_NOTICE = 'Smart search needs a CLIP model: ask the server owner to install one (npm run models -- install). Searching file names and cameras instead.';
+
+export const matchesFilters = (asset: CatalogAsset, filters: SearchFilters): boolean => {
+  if (asset.trashedAt !== null || asset.archived) return false;
+  if (filters.favorite === true && !asset.favorite) return false;
+  if (filters.kind !== undefined && asset.kind !== filters.kind) return false;
+  const day = asset.takenAt.slice(0, 10);
+  if (filters.from && day < filters.from) return false;
+  if (filters.to && day > filters.to) return false;
+  if (filters.camera) {
+    const camera = `${asset.make ?? ''} ${asset.model ?? ''}`.toLowerCase();
+    if (!camera.includes(filters.camera.toLowerCase())) return false;
+  }
+  return true;
+};
+
+const matchesText = (asset: CatalogAsset, words: readonly string[]): boolean => {
+  const haystack = `${asset.name} ${asset.make ?? ''} ${asset.model ?? ''} ${asset.description} ${asset.tags.join(' ')}`.toLowerCase();
+  return words.every((w) => haystack.includes(w));
+};
+
+export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
+  let index: VectorIndex | null = null;
+  return {
+    addEmbedding(id, embedding) {
+      if (index === null || index.dimensions !== embedding.length) index = createVectorIndex(embedding.length);
+      index.add(id, embedding);
+    },
+    get embeddings() {
+      return index?.size ?? 0;
+    },
+    async run(query, filters = {}, limit = 200) {
+      const started = performance.now();
+      const encode = deps.encodeText();
+      const text = query.trim();
+      if (encode !== null && index !== null && text !== '') {
+        const embedding = await encode(text);
+        const hits = index
+          .search(embedding, { k: limit, filter: (id) => { const a = deps.get(id); return a !== undefined && matchesFilters(a, filters); } })
+          .map((hit) => ({ asset: deps.get(hit.id) as CatalogAsset, similarity: hit.similarity }));
+        return { mode: SearchMode.smart, hits, notice: null, ms: performance.now() - started };
+      }
+      const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+      const hits = deps
+        .assets()
+        .filter((a) => matchesFilters(a, filters) && matchesText(a, words))
+        .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0))
+        .slice(0, limit)
+        .map((asset) => ({ asset, similarity: null }));
+      const notice = encode === null && text !== '' ? NO_CLIP_NOTICE : index === null && encode !== null && text !== '' ? 'Smart search is ready once photos are indexed; matching names meanwhile.' : null;
+      return { mode: SearchMode.metadata, hits, notice, ms: performance.now() - started };
+    },
+  };
+};

@@ -1,0 +1,238 @@
+/**
+ * On-device ML in the app, in Chromium against a real server: device A imports real faces
+ * (3 people × 5 crops from shared/data/faces, each shown as a photo shows a face: on a grey
+ * 450×450 canvas) and two real camera photos; the app indexes them in its ML worker (WASM), finds
+ * one person per identity on the People page, a person is named, the name survives a reload and
+ * nothing is recomputed; device B downloads every result from the blob store ("index once")
+ * instead of computing, and sees the name through sync. Search ranks by a generated CLIP-shaped
+ * pack that the server hosts from SHOEBOX_MODELS_DIR, and the filters narrow the results.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realPhotos } from './corpus.js';
+import { dataRoot, launchChromium, openDevice, repoRoot, screenshot, startServer, type Device, type TestServer } from './harness.js';
+
+const owner = { name: 'Fiona Faces', email: 'fiona@example.com', password: 'a long enough password' };
+const PEOPLE = ['leonard', 'penny', 'sheldon'] as const;
+const CLIP_ID = 'clip-test';
+
+let server: TestServer;
+let browser: Browser;
+let a: Device;
+let photos: string[] = [];
+const models = 2;
+
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+type Progress = { status: string | null; done: number; total: number; computed: number; downloaded: number };
+const progress = async (page: Page): Promise<Progress> => {
+  const pill = page.getByTestId('ml-progress');
+  if ((await pill.count()) === 0) return { status: null, done: 0, total: 0, computed: 0, downloaded: 0 };
+  const attr = async (name: string) => Number(await pill.getAttribute(`data-${name}`));
+  return { status: await pill.getAttribute('data-status'), done: await attr('done'), total: await attr('total'), computed: await attr('computed'), downloaded: await attr('downloaded') };
+};
+const indexed = async (page: Page, total: number): Promise<Progress> => {
+  let last: Progress | undefined;
+  await until(`indexing ${total} results`, async () => {
+    last = await progress(page);
+    return last.status === 'done' && last.total === total && last.done === total;
+  });
+  return last as Progress;
+};
+
+/** Person tiles as { id, name, count }. */
+const personTiles = (page: Page) =>
+  page.getByTestId('person-tile').evaluateAll((tiles) =>
+    tiles.map((t) => ({
+      id: t.getAttribute('data-person-id') ?? '',
+      name: t.querySelector('[data-testid=person-tile-name]')?.textContent?.trim() ?? '',
+      count: parseInt(t.querySelector('[data-testid=person-tile-count]')?.textContent ?? '0', 10),
+    })),
+  );
+
+/** File names of the photos on the open person page. */
+const personPhotoNames = (page: Page) =>
+  page.getByTestId('person-view').getByTestId('asset-tile-open').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
+
+const signInAs = async (device: Device, signup: boolean): Promise<void> => {
+  const page = device.page;
+  if (signup) {
+    await page.getByTestId('signup-name').fill(owner.name);
+    await page.getByTestId('signup-email').fill(owner.email);
+    await page.getByTestId('signup-password').fill(owner.password);
+    await page.getByTestId('signup-submit').click();
+  } else {
+    await page.getByTestId('login-email').fill(owner.email);
+    await page.getByTestId('login-password').fill(owner.password);
+    await page.getByTestId('login-submit').click();
+  }
+  await page.getByTestId('library').waitFor();
+  // WASM here: WebGPU on SwiftShader spends ~40 s compiling shaders (e2e/ml-faces covers it).
+  await page.evaluate(() => localStorage.setItem('shoebox.ml.provider', 'wasm'));
+};
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'shoebox-ml-people-'));
+  const packs = join(work, 'packs');
+  const generated = spawnSync(process.execPath, ['--import', 'tsx', 'models/scripts/generate-clip-pack.ts', join(packs, CLIP_ID), '--id', CLIP_ID], { cwd: repoRoot, encoding: 'utf8' });
+  expect(generated.status, generated.stderr).toBe(0);
+  const dir = join(work, 'photos');
+  mkdirSync(dir);
+  for (const person of PEOPLE) {
+    for (const file of readdirSync(join(dataRoot, 'faces', person)).sort()) {
+      const out = join(dir, file.replace(/\.png$/, '.jpg'));
+      await sharp(join(dataRoot, 'faces', person, file)).toColourspace('srgb').extend({ top: 150, bottom: 150, left: 150, right: 150, background: { r: 128, g: 128, b: 128 } }).jpeg({ quality: 92 }).toFile(out);
+      photos.push(out);
+    }
+  }
+  photos = [...photos, ...realPhotos({ limit: 2 })];
+  server = await startServer({ env: { SHOEBOX_MODELS_DIR: packs } });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('People and search in the app', () => {
+  it('the server lists the installed packs', async () => {
+    const index = (await (await fetch(`${server.url}/models/index.json`)).json()) as { packs: { id: string; kind: string }[] };
+    expect(index.packs).toEqual(expect.arrayContaining([{ id: CLIP_ID, kind: 'clip' }, { id: 'face-api', kind: 'faces' }]));
+    expect((await fetch(`${server.url}/models/${CLIP_ID}/visual/model.onnx`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${server.url}/models/${CLIP_ID}/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('indexes imported photos and shows one person per real identity', async () => {
+    a = await openDevice(browser, server.url);
+    await a.page.getByTestId('signup-form').waitFor();
+    await signInAs(a, true);
+    await a.page.getByTestId('import-input').setInputFiles(photos);
+    const done = await indexed(a.page, photos.length * models);
+    expect(done.computed).toBe(photos.length * models);
+
+    await a.page.getByTestId('nav-people').click();
+    await a.page.getByTestId('person-tile').first().waitFor();
+    const tiles = await personTiles(a.page);
+    expect(tiles.map((t) => t.count)).toEqual([5, 5, 5]);
+    expect(tiles.every((t) => t.name === 'Add a name')).toBe(true);
+    await a.page.getByTestId('face-crop').first().waitFor();
+    await screenshot(a.page, 'ml-people');
+
+    // Each person page holds exactly one identity's five photos.
+    const seen = new Set<string>();
+    for (const tile of tiles) {
+      await a.page.locator(`[data-testid=person-tile][data-person-id="${tile.id}"]`).click();
+      await a.page.getByTestId('person-view').waitFor();
+      await until('person photos', async () => (await personPhotoNames(a.page)).length === 5);
+      const names = await personPhotoNames(a.page);
+      const who = new Set(names.map((n) => n.replace(/\d+\.jpg$/, '')));
+      expect(who.size, names.join(', ')).toBe(1);
+      seen.add([...who][0] as string);
+      await a.page.getByTestId('person-back').click();
+    }
+    expect([...seen].sort()).toEqual([...PEOPLE]);
+  });
+
+  it('names a person; the name survives a reload, which recomputes nothing', async () => {
+    const page = a.page;
+    const tiles = await personTiles(page);
+    let pennyTile = '';
+    for (const tile of tiles) {
+      await page.locator(`[data-testid=person-tile][data-person-id="${tile.id}"]`).click();
+      await until('person photos', async () => (await personPhotoNames(page)).length === 5);
+      if ((await personPhotoNames(page))[0]?.startsWith('penny')) {
+        pennyTile = tile.id;
+        break;
+      }
+      await page.getByTestId('person-back').click();
+    }
+    expect(pennyTile).not.toBe('');
+    await page.getByTestId('person-name-input').fill('Penny');
+    await page.getByTestId('person-name-save').click();
+    await until('named person page', async () => (await page.getByTestId('person-view').getAttribute('data-person-id')) !== pennyTile);
+    await page.getByTestId('asset-tile-open').first().waitFor();
+    await screenshot(page, 'ml-person');
+    // A photo of the person opens in the viewer.
+    await page.getByTestId('person-view').getByTestId('asset-tile-open').first().click();
+    await page.getByTestId('viewer').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('person-back').click();
+    await until('name on the tile', async () => (await personTiles(page)).some((t) => t.name === 'Penny' && t.count === 5));
+
+    await page.reload();
+    await page.getByTestId('library').waitFor();
+    const again = await indexed(page, photos.length * models);
+    expect(again.computed).toBe(0);
+    expect(again.downloaded).toBe(0);
+    await page.getByTestId('nav-people').click();
+    await until('name after reload', async () => (await personTiles(page)).some((t) => t.name === 'Penny' && t.count === 5));
+  });
+
+  it('a second device downloads the faces and embeddings instead of computing them, and sees the name', async () => {
+    const b = await openDevice(browser, server.url);
+    await b.page.getByTestId('login-form').waitFor();
+    await signInAs(b, false);
+    const done = await indexed(b.page, photos.length * models);
+    expect(done.computed).toBe(0);
+    expect(done.downloaded).toBe(photos.length * models);
+    await b.page.getByTestId('nav-people').click();
+    await until('3 people with the name on device B', async () => {
+      const tiles = await personTiles(b.page);
+      return tiles.length === 3 && tiles.filter((t) => t.name === 'Penny').length === 1;
+    });
+    expect(b.errors, b.errors.join('\n')).toEqual([]);
+    await b.context.close();
+  });
+
+  it('smart search ranks by the CLIP pack and the filters narrow the results', async () => {
+    const page = a.page;
+    await page.getByTestId('search-input').fill('two people on a beach');
+    await page.getByTestId('search-input').press('Enter');
+    await until('smart results', async () => (await page.getByTestId('search-mode').getAttribute('data-mode').catch(() => null)) === 'smart');
+    const similarities = async () => page.getByTestId('search-result').evaluateAll((r) => r.map((e) => Number(e.getAttribute('data-similarity'))));
+    const all = await similarities();
+    expect(all).toHaveLength(photos.length);
+    expect(all.every((s, i) => Number.isFinite(s) && (i === 0 || s <= (all[i - 1] as number)))).toBe(true);
+    expect(new Set(all).size).toBeGreaterThan(1);
+    await screenshot(page, 'ml-search');
+
+    // Favourite two results: the favourites filter keeps exactly those, still ranked.
+    const favourites = await page.getByTestId('search-result').evaluateAll((r) => r.slice(3, 5).map((e) => e.getAttribute('data-asset-id')));
+    for (const id of favourites) {
+      const tile = page.locator(`[data-testid=search-result][data-asset-id="${id}"]`);
+      await tile.hover();
+      await tile.getByTestId('tile-favorite').click();
+    }
+    await page.getByTestId('search-filter-favorite').check();
+    await until('favourites only', async () => (await page.getByTestId('search-result').count()) === 2);
+    expect((await page.getByTestId('search-result').evaluateAll((r) => r.map((e) => e.getAttribute('data-asset-id')))).sort()).toEqual([...favourites].sort());
+    await page.getByTestId('search-filter-favorite').uncheck();
+    await page.getByTestId('search-filter-kind').selectOption('video');
+    await until('no videos', async () => (await page.getByTestId('search-count').textContent()) === '0 results');
+    await page.getByTestId('search-filter-kind').selectOption('image');
+    // The two camera photos were taken years ago; the face photos today.
+    await page.getByTestId('search-filter-to').fill('2020-01-01');
+    await page.getByTestId('search-filter-to').dispatchEvent('change');
+    await until('date range', async () => (await page.getByTestId('search-result').count()) === 2);
+    const old = await page.getByTestId('search-result').getByTestId('asset-tile-open').evaluateAll((r) => r.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(old.some((n) => /^(leonard|penny|sheldon)/.test(n))).toBe(false);
+    // A result opens in the viewer.
+    await page.getByTestId('search-result').first().click();
+    await page.getByTestId('viewer').waitFor();
+    await page.keyboard.press('Escape');
+    expect(a.errors, a.errors.join('\n')).toEqual([]);
+  });
+});
