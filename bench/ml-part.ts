@@ -3,13 +3,16 @@
  * count when it first starts). Prints one JSON line.
  *
  *   npx tsx bench/ml-part.ts faces 2          # face pipeline per photo, WASM with 2 threads
+ *   npx tsx bench/ml-part.ts faces 2 384      # … with the opt-in 384 detector
  *   npx tsx bench/ml-part.ts vit 1 | search 100000 | faces-peer
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PACK_DIR, ensureFacePack } from '../models/src/faces/convert/face-pack.js';
-import { createFaceAnalyzer } from '../models/src/faces/face-analyzer.js';
+import { createFaceAnalyzer, DEFAULT_FACE_OPTIONS } from '../models/src/faces/face-analyzer.js';
+import { analyzeFaces, type RunGraph } from '../models/src/faces/face-pipeline.js';
 import { loadFaceApiReference, loadRgb } from '../models/src/faces/testing/face-api-reference.js';
+import type { ModelSession } from '../models/src/runtime/model-runtime.js';
 import { nodePackSource } from '../models/src/packs/node-pack-source.js';
 import { createOrtRuntime } from '../models/src/runtime/ort-runtime.js';
 import { buildVisualGraph, seededRandom, VIT_B_32 } from '../models/src/clip/generate/clip-graphs.js';
@@ -26,22 +29,53 @@ const stats = (ms: number[]) => {
   return { runs: ms.length, medianMs: Number((sorted[Math.floor(sorted.length / 2)] as number).toFixed(1)), meanMs: Number((ms.reduce((a, b) => a + b, 0) / ms.length).toFixed(1)), minMs: Number((sorted[0] as number).toFixed(1)) };
 };
 
-const faces = async (threads: number) => {
+const faces = async (threads: number, detectorSize: number) => {
   await ensureFacePack();
   const runtime = await createOrtRuntime({ provider: 'wasm', threads });
   const analyzer = await createFaceAnalyzer(nodePackSource(DEFAULT_PACK_DIR), runtime);
   const images = await Promise.all(PHOTOS.map((p) => loadRgb(join(FACES, p))));
-  await analyzer.analyze(images[0]!);
+  const options = { ...DEFAULT_FACE_OPTIONS, detectorSize };
+  await analyzer.analyze(images[0]!, options);
   const ms: number[] = [];
   let found = 0;
+  // CPU time of the whole process (all ORT threads, spin-waiting included): on a loaded machine
+  // the 1-thread figure is what the work costs when the core is ours.
+  const cpuBefore = process.cpuUsage();
   for (let round = 0; round < 2; round++) {
     for (const image of images) {
       const t = performance.now();
-      found += (await analyzer.analyze(image)).length;
+      found += (await analyzer.analyze(image, options)).length;
       ms.push(performance.now() - t);
     }
   }
-  return { photos: PHOTOS, threads: runtime.threads, facesPerPass: found / 2, ...stats(ms) };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerPhoto = Number(((cpu.user + cpu.system) / 1000 / ms.length).toFixed(1));
+  // Where the time goes: the same photos once more through analyzeFaces, each graph run timed.
+  const manifest = await ensureFacePack();
+  const sessions = new Map<string, ModelSession>();
+  for (const spec of [manifest.models.detection, manifest.models.landmarks, manifest.models.recognition, ...(manifest.detectors ?? [])]) {
+    sessions.set(`${spec.file.split('/')[0]?.startsWith('detection') ? 'detection' : spec.file.split('/')[0]}@${spec.inputSize}`, await runtime.createSession(readFileSync(join(DEFAULT_PACK_DIR, spec.file)), spec.file));
+  }
+  const stages: Record<string, number> = { detection: 0, landmarks: 0, recognition: 0, everythingElse: 0 };
+  const timed: RunGraph = async (task, inputs, size) => {
+    const session = sessions.get(`${task}@${size}`)!;
+    const batch = new Float32Array(inputs.length * 3 * size * size);
+    inputs.forEach((input, i) => batch.set(input, i * 3 * size * size));
+    const t = performance.now();
+    const out = await session.run({ input: { type: 'float32', data: batch, dims: [inputs.length, 3, size, size] } });
+    stages[task]! += performance.now() - t;
+    return Object.fromEntries(Object.entries(out).map(([name, v]) => [name, v.data]));
+  };
+  await analyzeFaces(images[0]!, timed, options); // warm-up
+  for (const key of Object.keys(stages)) stages[key] = 0;
+  for (const image of images) {
+    const t = performance.now();
+    await analyzeFaces(image, timed, options);
+    stages.everythingElse! += performance.now() - t;
+  }
+  stages.everythingElse! -= stages.detection! + stages.landmarks! + stages.recognition!;
+  const perPhoto = Object.fromEntries(Object.entries(stages).map(([k, v]) => [`${k}Ms`, Number((v / images.length).toFixed(1))]));
+  return { photos: PHOTOS, threads: runtime.threads, detectorSize, facesPerPass: found / 2, ...stats(ms), cpuMsPerPhoto, stagesPerPhoto: perPhoto };
 };
 
 const facesPeer = async () => {
@@ -137,6 +171,6 @@ const search = (count: number) => {
   return { embeddings: count, dims: 512, quantisation: 'int8 per-vector scale', bytesPerVector: 516, addMs: Math.round(addMs), k: 20, ...stats(ms), kernelMedianMs: stats(kernel).medianMs, withFilterMedianMs: stats(filtered).medianMs, ...(peer === undefined ? {} : { jsFloatPeer: peer }) };
 };
 
-const result = part === 'faces' ? await faces(arg) : part === 'faces-peer' ? await facesPeer() : part === 'vit' ? await vit(arg) : part === 'search' ? search(arg) : undefined;
+const result = part === 'faces' ? await faces(arg, Number(process.argv[4] ?? 512)) : part === 'faces-peer' ? await facesPeer() : part === 'vit' ? await vit(arg) : part === 'search' ? search(arg) : undefined;
 if (result === undefined) throw new Error(`unknown part ${part}`);
 console.log(`RESULT ${JSON.stringify(result)}`);

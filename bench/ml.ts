@@ -1,11 +1,12 @@
 /**
  * `npm run bench:ml`: on-device ML costs, each measured in its own process, written to
  * bench/results/ml.json — the face pipeline per photo (WASM 1 and 2 threads in Node, against
- * face-api on TF.js wasm as the peer; WASM and WebGPU in Chromium), a ViT-B/32-shaped image
- * encoder with random weights (WASM 1 and 2 threads), and int8 vector search at 100,000 and
+ * face-api on TF.js wasm as the peer; the opt-in 384 detector; WASM 2 and 1 threads and WebGPU in
+ * Chromium), a ViT-B/32-shaped image encoder with random weights (WASM 1 and 2 threads, Node and
+ * Chromium), and int8 vector search at 100,000 and
  * 1,000,000 embeddings (against float32 brute force in JS as the peer at 100,000).
  *
- *   npm run bench:ml                    # SHOEBOX_BENCH_ML_SKIP=chromium,1m to leave parts out
+ *   npm run bench:ml                    # SHOEBOX_BENCH_ML_SKIP=chromium,webgpu,vit,1m to leave parts out
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -33,6 +34,9 @@ const results = {
   faces: {
     nodeWasm1Thread: part('ml-part.ts', 'faces', '1'),
     nodeWasm2Threads: part('ml-part.ts', 'faces', '2'),
+    // The opt-in faster detector (FaceOptions.detectorSize 384): fewer small faces, see detector-size.test.ts.
+    nodeWasm1ThreadDetector384: part('ml-part.ts', 'faces', '1', '384'),
+    nodeWasm2ThreadsDetector384: part('ml-part.ts', 'faces', '2', '384'),
     peerFaceApiTfjsWasm: part('ml-part.ts', 'faces-peer'),
     chromium: skip.has('chromium') ? 'skipped' : part('ml-chromium.ts'),
   },

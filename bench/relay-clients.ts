@@ -104,7 +104,8 @@ const shoeboxDevice = ({ base, room, token = '' }: DeviceOptions): BenchDevice =
     pos = 0;
     const type = varUint(b);
     if (isSynced && (type === MessageType.sync || type === MessageType.ack)) {
-      pos += varUint(b); // room
+      const roomLength = varUint(b); // not `pos += varUint(b)`: that reads pos before the call moves it
+      pos += roomLength;
       if (type === MessageType.ack) {
         lastAck = varUint(b);
         if (lastAck >= sentSeq) for (const w of ackWaiters.splice(0)) w();

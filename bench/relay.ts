@@ -20,6 +20,8 @@ import { startRelayProcess, type RelayProcess } from '../sync-server/src/relay-p
 
 const root = path.resolve(import.meta.dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `BENCH_FANOUT_ONLY=1`: only the fan-out cases, printed and not written (for profiling the relay). */
+const FANOUT_ONLY = process.env.BENCH_FANOUT_ONLY === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const rssOf = (pid: number): number => {
@@ -27,22 +29,23 @@ const rssOf = (pid: number): number => {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 };
 
+/** Both relays preload this: SIGUSR2 makes them collect all garbage (see the file). */
+const GC_HOOK = { NODE_OPTIONS: `--import ${path.join(root, 'bench', 'relay-gc-hook.mjs')}` };
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /**
- * RSS once it has settled: V8's memory reducer shrinks the heap for several seconds after
- * allocation stops, so sample every 500 ms until six samples in a row lie within 256 KiB of
- * each other (at most 30 s), and report their median.
+ * RSS with no garbage in it: ask the process for two full GCs (SIGUSR2, bench/relay-gc-hook.mjs),
+ * let freed pages go back, then take the median of five samples 300 ms apart.
  */
-const sampleRss = async (pid: number): Promise<{ median: number; samples: number[] }> => {
+const settledRss = async (pid: number): Promise<{ median: number; samples: number[] }> => {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(1500);
   const samples: number[] = [];
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  for (let i = 0; i < 5; i++) {
     samples.push(rssOf(pid));
-    const last = samples.slice(-6);
-    if ((last.length === 6 && Math.max(...last) - Math.min(...last) <= 256 * 1024) || Date.now() > deadline) {
-      return { median: [...last].sort((a, b) => a - b)[3]!, samples };
-    }
-    await sleep(500);
+    await sleep(300);
   }
+  return { median: median(samples), samples };
 };
 
 /** Runs the load generator; `onReady` handles a `{"ready":true}` line (idle scenario). */
@@ -65,7 +68,7 @@ const load = (args: object, onReady?: (child: ChildProcess) => Promise<void>): P
 
 const startPeer = async (): Promise<{ child: ChildProcess; base: string; stop(): void }> => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-peer.ts', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-peer.ts', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...GC_HOOK } });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return { child, base: `ws://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
 };
@@ -85,7 +88,7 @@ interface Target {
 const startShoebox = async (rooms: number): Promise<{ relay: RelayProcess; target: Target }> => {
   // The generator connects thousands of sockets from one address: lift the per-address limits.
   const relay = await startRelayProcess({
-    env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000', SHOEBOX_MAX_CONNECTIONS_PER_IP: '1000000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '1000000' },
+    env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000', SHOEBOX_MAX_CONNECTIONS_PER_IP: '1000000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '1000000', ...GC_HOOK },
   });
   const res = await fetch(`${relay.http}/api/auth/signup`, {
     method: 'POST',
@@ -123,39 +126,42 @@ const FANOUT = QUICK
       { name: '20 rooms × 10 devices × 5/s', rooms: 20, devices: 10, rate: 5 },
       { name: '20 rooms × 10 devices × 20/s', rooms: 20, devices: 10, rate: 20 },
       { name: '20 rooms × 10 devices × 40/s (saturation)', rooms: 20, devices: 10, rate: 40 },
+      { name: '20 rooms × 10 devices × 80/s (saturation)', rooms: 20, devices: 10, rate: 80 },
       { name: '200 rooms × 10 devices × 0.5/s (2,000 devices connected)', rooms: 200, devices: 10, rate: 0.5 },
     ];
 const IDLE = QUICK ? 500 : 2000;
+const IDLE_RUNS = QUICK ? 3 : 5;
 const ASSETS = QUICK ? 20_000 : 100_000;
 const SECONDS = QUICK ? 4 : 8;
 
-const runTarget = async (target: Target) => {
+const runFanout = async (target: Target): Promise<Record<string, unknown>[]> => {
   const base = { kind: target.kind, base: target.base, token: target.token, roomPrefix: target.roomPrefix };
-  // Idle first, on the fresh process: one device per room loads the 200 rooms, then the
-  // baseline is taken with the rooms loaded and no connection, so the delta is per connection.
-  // RSS moves with garbage collection, so each figure is the median of samples taken over
-  // several seconds after a settling pause (V8's memory reducer collects when allocation stops).
-  await load({ ...base, scenario: 'idle', connections: 200, rooms: 200 }, async () => undefined);
-  await sleep(2000);
-  const before = await sampleRss(target.pid());
-  let during = before;
-  const idle = await load({ ...base, scenario: 'idle', connections: IDLE, rooms: 200 }, async () => {
-    await sleep(2000);
-    during = await sampleRss(target.pid());
-  });
-  const idleResult = {
-    ...idle,
-    rssBeforeBytes: before.median,
-    rssWithConnectionsBytes: during.median,
-    rssSamplesBefore: before.samples,
-    rssSamplesWith: during.samples,
-    bytesPerConnection: Math.round((during.median - before.median) / IDLE),
-  };
   const fanout: Record<string, unknown>[] = [];
   for (const f of FANOUT) {
     fanout.push({ name: f.name, ...(await load({ ...base, scenario: 'fanout', rooms: f.rooms, devices: f.devices, rate: f.rate, seconds: SECONDS, pid: target.pid() })) });
     await sleep(1000);
   }
+  return fanout;
+};
+
+const runTarget = async (target: Target) => {
+  const base = { kind: target.kind, base: target.base, token: target.token, roomPrefix: target.roomPrefix };
+  // Idle first, on the fresh process: one device per room loads the 200 rooms (and warms every
+  // allocator), then each run takes the baseline with the rooms loaded and no connection, opens
+  // IDLE connections, and takes RSS again; both after full GCs. The figure is the median run.
+  await load({ ...base, scenario: 'idle', connections: 200, rooms: 200 }, async () => undefined);
+  const runs = [];
+  for (let run = 0; run < IDLE_RUNS; run++) {
+    await sleep(1000);
+    const before = await settledRss(target.pid());
+    let during = before;
+    const idle = await load({ ...base, scenario: 'idle', connections: IDLE, rooms: 200 }, async () => {
+      during = await settledRss(target.pid());
+    });
+    runs.push({ ...idle, rssBeforeBytes: before.median, rssWithConnectionsBytes: during.median, bytesPerConnection: Math.round((during.median - before.median) / IDLE) });
+  }
+  const idleResult = { connections: IDLE, runs, bytesPerConnection: median(runs.map((r) => r.bytesPerConnection)) };
+  const fanout = await runFanout(target);
   const seed = await load({ ...base, scenario: 'seed', room: target.catalogRoom, assets: ASSETS });
   await target.makeCold?.();
   const cold = await load({ ...base, scenario: 'join', room: target.catalogRoom });
@@ -165,7 +171,23 @@ const runTarget = async (target: Target) => {
   return { fanout, idle: idleResult, catalog: { seed, firstJoin: cold, warmJoins: warm, warmJoinMedianMs: warmMedian } };
 };
 
+const fanoutOnly = async () => {
+  const { relay, target } = await startShoebox(200);
+  try {
+    console.log(JSON.stringify({ shoebox: await runFanout(target) }));
+  } finally {
+    await relay.stop();
+  }
+  const peerProcess = await startPeer();
+  try {
+    console.log(JSON.stringify({ peer: await runFanout({ kind: 'peer', base: peerProcess.base, roomPrefix: 'bench-', catalogRoom: '', pid: () => peerProcess.child.pid! }) }));
+  } finally {
+    peerProcess.stop();
+  }
+};
+
 const main = async () => {
+  if (FANOUT_ONLY) return fanoutOnly();
   const started = new Date().toISOString();
   const loadBefore = os.loadavg();
   const { relay, target } = await startShoebox(200);

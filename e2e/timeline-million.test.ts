@@ -31,6 +31,27 @@ const timeline = (page: Page) => page.getByTestId('timeline');
 const count = async (page: Page) => Number((await timeline(page).getAttribute('data-count').catch(() => null)) ?? -1);
 const days = (page: Page) => page.getByTestId('day-group').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-day') ?? ''));
 const tileCount = (page: Page) => page.getByTestId('asset-tile').count();
+/** Runs in the page: the asset count of the saved `all` timeline view, or -1 (read through the browser's IndexedDB API). */
+const savedViewCount = async (): Promise<number> => {
+  const name = (await indexedDB.databases()).find((d) => d.name?.startsWith('shoebox-views-'))?.name;
+  if (!name) return -1;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    if (!db.objectStoreNames.contains('views')) return -1;
+    const row = await new Promise<{ count?: number } | undefined>((resolve, reject) => {
+      const get = db.transaction('views').objectStore('views').get('all');
+      get.onsuccess = () => resolve(get.result as { count?: number } | undefined);
+      get.onerror = () => reject(get.error);
+    });
+    return row?.count ?? -1;
+  } finally {
+    db.close();
+  }
+};
 
 beforeAll(async () => {
   server = await startServer();
@@ -67,8 +88,10 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
 
   it('reloads cold from IndexedDB: first tiles, then the full catalog', async () => {
     const { page } = device;
-    // Let y-indexeddb finish writing before the reload.
-    await page.waitForTimeout(3000);
+    // Wait until the materialized views are in IndexedDB (written a second after the catalog
+    // settles), and give y-indexeddb a moment to finish its own writes, before the reload.
+    await until('materialized views saved', () => page.evaluate(savedViewCount).then((n) => n === COUNT), 120_000);
+    await page.waitForTimeout(1000);
     const t0 = Date.now();
     await page.reload();
     await page.getByTestId('asset-tile').first().waitFor({ timeout: 120_000 });

@@ -26,6 +26,12 @@ import type { TempFiles } from './temp-file.repository.js';
 import type { UploadRepository } from './upload.repository.js';
 import type { VideoPlanRepository } from './video-plan.repository.js';
 
+/** The SHA-256 of a file's bytes, taken while they streamed in, so adopting it need not read it again. */
+export interface StreamedDigest {
+  readonly sha256: string;
+  readonly size: number;
+}
+
 export interface BlobServiceDeps {
   readonly backend: BlobBackend;
   readonly blobs: BlobRepository;
@@ -68,7 +74,7 @@ export interface BlobService {
    * Takes a complete file (a finished resumable upload, on the blobs filesystem) into the store
    * after verifying its SHA-256 and type; the file is moved or deleted either way.
    */
-  adopt(user: UserId, hash: BlobHash, file: string): Promise<PutBlobResponse>;
+  adopt(user: UserId, hash: BlobHash, file: string, streamed?: StreamedDigest): Promise<PutBlobResponse>;
   /** Throws tooLarge when `bytes` more would put the user over their quota. */
   checkQuota(user: UserId, bytes: number, exceptUploadId?: string): void;
   exists(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
@@ -193,16 +199,18 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       }
     },
 
-    async adopt(user, hash, file) {
+    async adopt(user, hash, file, streamed) {
       try {
-        const hasher = createHash('sha256');
-        let size = 0;
-        for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-          hasher.update(chunk as Buffer);
-          size += (chunk as Buffer).byteLength;
+        let { size = 0, sha256: actual = '' } = streamed ?? {};
+        if (!streamed) {
+          const hasher = createHash('sha256');
+          for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+            hasher.update(chunk as Buffer);
+            size += (chunk as Buffer).byteLength;
+          }
+          actual = hasher.digest('hex');
         }
         if (size === 0) throw new BlobError(BlobErrorCode.unsupportedMediaType, 'an empty file is not a photo or video');
-        const actual = hasher.digest('hex');
         if (actual !== hash) throw new BlobError(BlobErrorCode.hashMismatch, `upload hashes to ${actual}, not ${hash}`);
         const mime = await sniffFile(file);
         if (!isAcceptedMime(mime)) throw notMedia(mime);

@@ -16,6 +16,7 @@ import type { ExifTool } from './exiftool.repository.js';
 import { UndecodableError, type ImageRepository, type ImageSource } from './image.repository.js';
 import { DerivativeKind, JobStatus, type JobResult } from './job.repository.js';
 import { extractMetadata } from './media-metadata.js';
+import { zoneOf } from './time-zone.repository.js';
 import type { MediaTools } from './media-tools.repository.js';
 import type { MetadataRepository } from './metadata.repository.js';
 import { DecoderKind, decoderFor } from './media-types.js';
@@ -127,7 +128,7 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
         await temps.remove(file);
       }
     }
-    metadata.set(hash, extractMetadata(tags, sidecar));
+    metadata.set(hash, extractMetadata(tags, sidecar, { zoneOf }));
   };
 
   /** Probes, decides under the policy, and transcodes to a temp file renamed into place when needed. */

@@ -1,9 +1,10 @@
 /**
  * Turns ExifTool's `-j -n` tags into the catalog's photo metadata, following Immich's rules:
  * the date taken is the first valid tag of EXIF_DATE_TAGS, its time zone comes from the date
- * itself, then OffsetTime… or TimeZone tags, then the GPS clock. Every field names its source tag.
+ * itself, then OffsetTime… or TimeZone tags, then the GPS position's zone, then the GPS clock
+ * (exiftool-vendored's order, which Immich uses). Every field names its source tag.
  *
- *   const meta = extractMetadata(await exiftool.read(file), sidecarTags)
+ *   const meta = extractMetadata(await exiftool.read(file), sidecarTags, { zoneOf })
  *   meta.dateTaken // '2022-01-10T15:15:44-04:00'; meta.sources.dateTaken // 'DateTimeOriginal'
  */
 import type { ExifTags } from './exiftool.repository.js';
@@ -32,6 +33,8 @@ export const TimeZoneSource = {
   date: 'date',
   /** An OffsetTime… or TimeZone tag. */
   offsetTag: 'offsetTag',
+  /** The time zone at GPSLatitude/GPSLongitude (its offset on the date taken). */
+  gpsPosition: 'gpsPosition',
   /** GPSDateTime (UTC) compared with the local date taken, to the quarter hour. */
   gps: 'gps',
 } as const;
@@ -45,6 +48,8 @@ export interface MediaMetadata {
   /** '+HH:MM' / '-HH:MM'; null when unknown (the date is then a floating local time). */
   readonly timeZone: string | null;
   readonly timeZoneSource: TimeZoneSource | null;
+  /** IANA zone name when it came from the GPS position ('Europe/Paris'), else null. */
+  readonly timeZoneName: string | null;
   readonly latitude: number | null;
   readonly longitude: number | null;
   readonly altitude: number | null;
@@ -180,12 +185,22 @@ const pick = <T>(tags: ExifTags, sources: Record<string, string>, field: string,
   return null;
 };
 
-export const extractMetadata = (media: ExifTags, sidecar?: ExifTags): MediaMetadata => {
+export interface ExtractOptions {
+  /** A place's zone and its offset at a local time (time-zone.repository); without it, no zone from GPS. */
+  readonly zoneOf?: (latitude: number, longitude: number, local: string) => { zone: string; offsetMinutes: number } | undefined;
+}
+
+export const extractMetadata = (media: ExifTags, sidecar?: ExifTags, options: ExtractOptions = {}): MediaMetadata => {
   const tags = mergeSidecar(media, sidecar);
   const sources: Record<string, string> = {};
   const date = pick(tags, sources, 'dateTaken', EXIF_DATE_TAGS, parseExifDate);
+  const latitude = num(tags.GPSLatitude);
+  const longitude = num(tags.GPSLongitude);
+  // Immich drops 0,0 (a camera with no fix) and out-of-range pairs.
+  const hasGps = latitude !== undefined && longitude !== undefined && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
   let offset: number | undefined;
   let timeZoneSource: TimeZoneSource | null = null;
+  let timeZoneName: string | null = null;
   if (date) {
     if (date.offsetMinutes !== undefined) {
       offset = date.offsetMinutes;
@@ -199,6 +214,13 @@ export const extractMetadata = (media: ExifTags, sidecar?: ExifTags): MediaMetad
           break;
         }
       }
+      const place = offset === undefined && hasGps && latitude !== undefined && longitude !== undefined ? options.zoneOf?.(latitude, longitude, date.local) : undefined;
+      if (place) {
+        offset = place.offsetMinutes;
+        timeZoneName = place.zone;
+        sources.timeZone = 'GPSPosition';
+        timeZoneSource = TimeZoneSource.gpsPosition;
+      }
       const gps = parseExifDate(tags.GPSDateTime);
       if (offset === undefined && gps?.offsetMinutes === 0 && sources.dateTaken !== 'GPSDateTime') {
         const delta = Math.round((localMs(date.local) - localMs(gps.local)) / 60_000 / 15) * 15;
@@ -210,10 +232,6 @@ export const extractMetadata = (media: ExifTags, sidecar?: ExifTags): MediaMetad
       }
     }
   }
-  const latitude = num(tags.GPSLatitude);
-  const longitude = num(tags.GPSLongitude);
-  // Immich drops 0,0 (a camera with no fix) and out-of-range pairs.
-  const hasGps = latitude !== undefined && longitude !== undefined && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 && !(latitude === 0 && longitude === 0);
   if (hasGps) Object.assign(sources, { latitude: 'GPSLatitude', longitude: 'GPSLongitude' });
   const positive = (v: unknown): number | undefined => {
     const n = num(v);
@@ -226,6 +244,7 @@ export const extractMetadata = (media: ExifTags, sidecar?: ExifTags): MediaMetad
     localDateTaken: date ? date.local : null,
     timeZone: offset === undefined ? null : formatOffset(offset),
     timeZoneSource,
+    timeZoneName,
     latitude: hasGps ? (latitude ?? null) : null,
     longitude: hasGps ? (longitude ?? null) : null,
     altitude: hasGps ? pick(tags, sources, 'altitude', ['GPSAltitude'], num) : null,

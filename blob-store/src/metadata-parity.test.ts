@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIFTOOL_READ_ARGS, createExifTool, type ExifTags, type ExifTool } from './exiftool.repository.js';
 import { extractMetadata, type MediaMetadata } from './media-metadata.js';
+import { zoneOf } from './time-zone.repository.js';
 import { ASSETS, EXIFTOOL_IMAGES } from './test-kit.js';
 
 const EXIFTOOL = '/usr/bin/exiftool';
@@ -97,7 +98,7 @@ const checkParity = (file: string, meta: MediaMetadata, truth: ExifTags): void =
     expect(meta.localDateTaken?.replace(/\D/g, ''), `${where} date digits`).toBe(digits.length <= 14 ? digits.padEnd(14, '0') : digits.slice(0, 17));
     const zone = /(Z|[+-]\d\d:\d\d)$/.exec(raw)?.[1];
     if (zone !== undefined && !/^\d{4}:\d\d:\d\d$/.test(raw)) expect(meta.timeZone, `${where} zone from date`).toBe(zone === 'Z' ? '+00:00' : zone);
-    else if (meta.sources.timeZone && meta.sources.timeZone !== 'GPSDateTime') expect(String(truth[meta.sources.timeZone]), `${where} offset tag`).toContain(meta.timeZone?.slice(1, 3) ?? 'none');
+    else if (meta.sources.timeZone && meta.sources.timeZone !== 'GPSDateTime' && meta.sources.timeZone !== 'GPSPosition') expect(String(truth[meta.sources.timeZone]), `${where} offset tag`).toContain(meta.timeZone?.slice(1, 3) ?? 'none');
     if (meta.timeZone !== null) expect(meta.dateTaken).toBe(`${meta.localDateTaken}${meta.timeZone}`);
   }
   // GPS: both coordinates as ExifTool gives them, or neither.
@@ -128,7 +129,7 @@ describe.runIf(existsSync(EXIFTOOL))('metadata parity with ExifTool', () => {
       const { FileAccessDate: _a, ...ours } = tags;
       const { FileAccessDate: _b, ...theirs } = expected as ExifTags;
       expect(ours, file).toEqual(theirs);
-      const meta = extractMetadata(tags);
+      const meta = extractMetadata(tags, undefined, { zoneOf });
       checkParity(file, meta, expected as ExifTags);
       withDate += meta.dateTaken ? 1 : 0;
       withGps += meta.latitude !== null ? 1 : 0;
@@ -152,6 +153,22 @@ describe.runIf(existsSync(EXIFTOOL))('metadata parity with ExifTool', () => {
     expect(await meta('metadata/gps-position/empty_gps.jpg')).toMatchObject({ latitude: null, longitude: null });
     expect(await meta('metadata/tags/picasa.jpg')).toMatchObject({ keywords: ['Frost', 'Yard'] });
     expect((await meta('metadata/dates/time-created.jpg')).dateTaken).toBeNull(); // a time without a date is no date
+  });
+
+  it('takes the time zone from the GPS position when the file has no offset (DST included), before the GPS clock', async () => {
+    const meta = async (file: string) => extractMetadata(await exiftool.read(file), undefined, { zoneOf });
+    // Colorado in December: Mountain Standard Time.
+    expect(await meta(join(ASSETS, 'metadata/dates/datetimeoriginal-gps.jpg'))).toMatchObject({
+      dateTaken: '2025-12-01T11:30:00-07:00', timeZone: '-07:00', timeZoneSource: 'gpsPosition', timeZoneName: 'America/Denver', sources: { timeZone: 'GPSPosition' },
+    });
+    // Northumberland in July: British Summer Time.
+    expect(await meta(join(EXIFTOOL_IMAGES, 'GPS.jpg'))).toMatchObject({ dateTaken: '2002-07-13T15:58:28+01:00', timeZoneName: 'Europe/London' });
+    // Aragón in May: CEST, although the camera's GPS clock differs by one hour (the position wins, as in exiftool-vendored).
+    expect(await meta(join(EXIFTOOL_IMAGES, 'Ricoh2.jpg'))).toMatchObject({ dateTaken: '2006-05-26T11:48:48+02:00', timeZoneName: 'Europe/Madrid' });
+    // An offset in the file still wins over the position.
+    expect(await meta(join(ASSETS, 'metadata/gps-position/thompson-springs.jpg'))).toMatchObject({ timeZone: '-04:00', timeZoneSource: 'date', timeZoneName: null });
+    // Without the lookup the GPS clock is the fallback, as before.
+    expect(extractMetadata(await exiftool.read(join(EXIFTOOL_IMAGES, 'Ricoh2.jpg')))).toMatchObject({ timeZone: '+01:00', timeZoneSource: 'gps' });
   });
 
   it('merges an XMP sidecar the way Immich does: its dates replace all of the media dates', async () => {

@@ -144,8 +144,10 @@ export class FactsIndex {
   }
 
   /** Indexes one facts object (the v1 `assets` map). Returns the slot if new or changed, else -1. */
-  addLoose(facts: AssetFacts): number {
-    if (!parseHex(facts.hash, this.scratch)) return -1;
+  addLoose(loose: AssetFacts): number {
+    if (!parseHex(loose.hash, this.scratch)) return -1;
+    // v1 objects lack the v2 fields; shown like a chunk's record (null), also after migrating.
+    const facts = { ...loose, lens: loose.lens ?? null, thumbhash: loose.thumbhash ?? null };
     const l = this.loose.push(facts) - 1;
     let taken: number;
     try {

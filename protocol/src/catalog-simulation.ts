@@ -1,5 +1,5 @@
 /**
- * Seeded multi-replica simulation of catalog v2 (SPEC I1–I4, C1): replicas make random edits
+ * Seeded multi-replica simulation of the catalog (SPEC I1–I4, C1; migrations V2–V4): replicas make random edits
  * of every kind, go offline, a relay forwards updates through explicit queues with reordering
  * and duplication, and restarts from its persisted log. Invariants are checked after every
  * step and convergence at the end; a failure throws with the seed so it can be pinned.
@@ -9,7 +9,7 @@
  */
 import * as Y from 'yjs';
 import {
-  addAssets, addTag, compactFacts, factsIndex, initCatalog, listAssets, removeTag, restoreAsset, setArchived, setDescription,
+  addAssets, addTag, compactFacts, factsChunkFormat, factsIndex, initCatalog, FACTS_FORMAT, listAssets, removeTag, restoreAsset, setArchived, setDescription,
   setFavorite, setPlaceOverride, setRating, setStack, setTakenOverride, trashAsset, type AssetFacts,
 } from './catalog.js';
 import {
@@ -17,6 +17,7 @@ import {
   removeFromAlbum, renameAlbum, renamePerson, setAlbumCover, setPersonHidden,
 } from './catalog-albums.js';
 import { factsOf } from './catalog-builders.js';
+import { writeFactsChunkV1 } from './catalog-chunk-v1.js';
 import { createRandom } from './random.js';
 import type { AssetId } from './ids.js';
 
@@ -140,9 +141,13 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
       return;
     }
     if (op === 3 && rand() < 0.3) {
-      // A v1 device writing the legacy map (SPEC V3), later migrated by a v2 open.
+      // An older device: schema v1 writes the legacy map (SPEC V3), schema v2 a format-1 facts
+      // chunk (V4); the next current open migrates either. (Chosen by step, not by a draw, so
+      // pinned seeds keep their random stream.)
       const f = pick(pool)!;
-      if (!factsIndex(d).has(f.hash)) d.getMap<AssetFacts>('assets').set(f.hash, f);
+      if (factsIndex(d).has(f.hash)) return;
+      if (step % 2 === 0) d.getMap<AssetFacts>('assets').set(f.hash, f);
+      else d.getArray<Uint8Array>('facts').push([writeFactsChunkV1([f])]);
       return;
     }
     if (op === 4) {
@@ -238,6 +243,16 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
     Y.applyUpdate(fresh, Y.encodeStateAsUpdate(r.doc));
     if (catalogSnapshot(fresh) !== expected) fail(`C1: replica ${i}'s incremental index differs from a rebuild`);
     if (r.doc.store.pendingStructs !== null) fail(`C1: replica ${i} still has pending updates`);
+  }
+  // Every replica migrates what older devices wrote; nothing shown changes (V2–V4).
+  for (const r of replicas) initCatalog(r.doc);
+  for (const r of replicas) exchange(r);
+  for (const r of replicas) exchange(r);
+  for (const [i, r] of replicas.entries()) {
+    if (catalogSnapshot(r.doc) !== expected) fail(`V4: replica ${i} shows something else after migrating`);
+    if (r.doc.getMap('assets').size > 0 || r.doc.getArray<Uint8Array>('facts').toArray().some((c) => factsChunkFormat(c) !== FACTS_FORMAT)) {
+      fail(`V4: replica ${i} kept facts in an old format`);
+    }
   }
   const assets = factsIndex(relay).size;
   relay.destroy();

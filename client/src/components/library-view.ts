@@ -169,6 +169,11 @@ export class LibraryView extends LitElement {
   private renderSection() {
     const thumbs = this.library?.thumbs ?? null;
     const open = (e: CustomEvent<AssetId>) => (this.openId = e.detail);
+    const favorite = (e: CustomEvent<AssetId>) => {
+      this.catalog.toggleFavorite(e.detail);
+      // Search hits are snapshots: search again so hearts (and a favourites filter) are current.
+      if (this.section === LibrarySection.search) void this.ml.runSearch(this.query, this.searchFilters);
+    };
     switch (this.section) {
       case LibrarySection.timeline:
         return nothing;
@@ -177,12 +182,12 @@ export class LibraryView extends LitElement {
       case LibrarySection.person: {
         const person = this.personId === null ? undefined : this.ml.person(this.personId);
         return html`<sbx-person-view .person=${person} .view=${this.currentView()} .thumbs=${thumbs}
-          @sbx-back=${() => this.show(LibrarySection.people)} @sbx-open=${open}
+          @sbx-back=${() => this.show(LibrarySection.people)} @sbx-open=${open} @sbx-favorite=${favorite}
           @sbx-name=${(e: CustomEvent<string>) => person && (this.personId = this.ml.namePerson(person.id, e.detail))}></sbx-person-view>`;
       }
       case LibrarySection.search:
         return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${this.searchFilters} .thumbs=${thumbs}
-          @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(this.query, e.detail)} @sbx-open=${open}></sbx-search-view>`;
+          @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(this.query, e.detail)} @sbx-open=${open} @sbx-favorite=${favorite}></sbx-search-view>`;
     }
   }
 

@@ -16,9 +16,10 @@ const show = (value: unknown): void => {
 };
 
 const shoeboxMl = {
-  init: async (provider: MlProvider): Promise<MlStatus> => {
+  /** `threads` overrides the worker's choice (all cores when isolated); `clipPack` loads CLIP too. */
+  init: async (provider: MlProvider, options: { threads?: number; clipPack?: string } = {}): Promise<MlStatus> => {
     show({ loading: provider });
-    const status = await worker.init({ provider, packsBase: '/models/' });
+    const status = await worker.init({ provider, packsBase: '/models/', ...options });
     show(status);
     return status;
   },
@@ -26,6 +27,11 @@ const shoeboxMl = {
     const result = await worker.analyzeFaces(image);
     show({ faces: result.faces.length, ms: Math.round(result.ms), size: `${result.width}×${result.height}` });
     return result;
+  },
+  encodeImage: async (image: Blob) => {
+    const { embedding, ms } = await worker.encodeImage(image);
+    show({ clipDimensions: embedding.length, ms: Math.round(ms) });
+    return { dimensions: embedding.length, ms };
   },
 };
 (window as unknown as { shoeboxMl: typeof shoeboxMl }).shoeboxMl = shoeboxMl;

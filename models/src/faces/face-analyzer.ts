@@ -44,18 +44,38 @@ export const createFaceAnalyzer = async (source: PackSource, runtime: ModelRunti
     }),
   );
   const sessions = Object.fromEntries(opened) as Record<FaceTask, ModelSession>;
+  // Smaller detectors (FaceOptions.detectorSize) are opened on first use: most devices never ask.
+  const detectors = new Map<number, Promise<ModelSession>>([[manifest.models.detection.inputSize, Promise.resolve(sessions.detection)]]);
+  const detector = (size: number): Promise<ModelSession> => {
+    const open = detectors.get(size);
+    if (open !== undefined) return open;
+    const spec = manifest.detectors?.find((d) => d.inputSize === size);
+    const sizes = [manifest.models.detection.inputSize, ...(manifest.detectors ?? []).map((d) => d.inputSize)];
+    if (spec === undefined) return Promise.reject(new ModelPackError(ModelPackErrorReason.badConfig, `${manifest.id}: no detector for input size ${size} (the pack has ${sizes.join(', ')})`));
+    const opening = readVerified(source, manifest.files, spec.file).then(async (bytes) => {
+      const session = await runtime.createSession(bytes, `${manifest.id}/${spec.file}`);
+      checkSession(manifest, 'detection', session);
+      return session;
+    });
+    detectors.set(size, opening);
+    opening.catch(() => detectors.delete(size));
+    return opening;
+  };
   const run: RunGraph = async (task, inputs, size) => {
     const batch = new Float32Array(inputs.length * 3 * size * size);
     inputs.forEach((input, i) => batch.set(input, i * 3 * size * size));
     const input = manifest.models[task].inputs[0]?.name ?? 'input';
-    const out = await sessions[task].run({ [input]: { type: 'float32', data: batch, dims: [inputs.length, 3, size, size] } });
+    const session = task === 'detection' ? await detector(size) : sessions[task];
+    const out = await session.run({ [input]: { type: 'float32', data: batch, dims: [inputs.length, 3, size, size] } });
     return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, t.data]));
   };
   return {
     id: manifest.id,
     analyze: (image, options = DEFAULT_FACE_OPTIONS) => analyzeFaces(image, run, options),
     release: async () => {
-      await Promise.all(Object.values(sessions).map((s) => s.release()));
+      const extra = await Promise.allSettled([...detectors.values()]);
+      const opened = new Set([...Object.values(sessions), ...extra.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))]);
+      await Promise.all([...opened].map((s) => s.release()));
     },
   };
 };

@@ -40,6 +40,12 @@ export type FacePackManifest = {
   readonly converter: string;
   readonly opset: number;
   readonly models: Readonly<Record<FaceTask, FaceModelSpec>>;
+  /**
+   * Optional extra detection graphs at smaller input sizes: an explicit speed setting
+   * (`FaceOptions.detectorSize`) that trades recall of small faces for time. `models.detection`
+   * stays the faithful default.
+   */
+  readonly detectors?: readonly FaceModelSpec[];
   readonly files: readonly FacePackFile[];
 };
 
@@ -65,6 +71,15 @@ export const parseFacePackManifest = (value: unknown): FacePackManifest => {
     if (!value.files.some((file) => isRecord(file) && file.path === spec.file && typeof file.sha256 === 'string')) {
       throw new FacePackManifestError(`manifest model ${task} names ${spec.file}, which is not in files`);
     }
+  }
+  if (value.detectors !== undefined) {
+    if (!Array.isArray(value.detectors)) throw new FacePackManifestError('manifest detectors is not a list');
+    value.detectors.forEach((spec: unknown, i) => {
+      if (!isRecord(spec) || typeof spec.file !== 'string' || typeof spec.inputSize !== 'number' || !Array.isArray(spec.inputs) || !Array.isArray(spec.outputs)) {
+        throw new FacePackManifestError(`manifest detector ${i} is malformed`);
+      }
+      if (!(value.files as unknown[]).some((file) => isRecord(file) && file.path === spec.file)) throw new FacePackManifestError(`manifest detector ${i} names ${spec.file}, which is not in files`);
+    });
   }
   return value as FacePackManifest;
 };

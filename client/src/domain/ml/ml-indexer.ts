@@ -28,10 +28,14 @@ export interface IndexProgress {
   readonly message: string | null;
 }
 
-/** The worker calls the indexer needs (a subset of MlWorkerApi). */
-export interface MlEngine {
+/** Which models to index with: known without starting the worker (a device that only downloads never starts it). */
+export interface MlModels {
   readonly faceModel: string;
   readonly clipModel: string | null;
+}
+
+/** The worker calls the indexer needs (a subset of MlWorkerApi). */
+export interface MlEngine extends MlModels {
   analyzeFaces(image: Blob): Promise<{ faces: { score: number; box: { x: number; y: number; width: number; height: number }; descriptor: number[]; landmarks: number[] }[]; width: number; height: number }>;
   encodeImage(image: Blob): Promise<{ embedding: Float32Array }>;
 }
@@ -39,7 +43,8 @@ export interface MlEngine {
 export interface MlIndexerDeps {
   readonly store: MlStore;
   readonly remote: MlDerivativesClient;
-  /** Starts the ML worker on first need. */
+  readonly models: () => Promise<MlModels>;
+  /** Starts the ML worker on first need (its models must be the ones `models` named). */
   readonly engine: () => Promise<MlEngine>;
   /** The image to analyse: the server's preview, or (when `allowLocal`) this device's thumbnail; null = not yet available. */
   readonly loadImage: (hash: string, allowLocal: boolean) => Promise<Blob | null>;
@@ -132,8 +137,8 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     await loaded;
     // The worker (and its models) start only once there is a photo to index.
     if (hashes.length === 0) return update({ status: IndexStatus.idle });
-    const engine = await deps.engine();
-    const models = [engine.faceModel, ...(engine.clipModel === null ? [] : [engine.clipModel])];
+    const named = await deps.models();
+    const models = [named.faceModel, ...(named.clipModel === null ? [] : [named.clipModel])];
     const wanted = hashes;
     const open = (modelId: string) => wanted.filter((h) => !have.has(mlKey(h, modelId)) && !failed.has(mlKey(h, modelId)));
     update({ status: IndexStatus.indexing, total: wanted.length * models.length, done: models.reduce((n, m) => n + wanted.length - open(m).length, 0), message: null });
@@ -152,8 +157,9 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     const todo = new Map<string, string[]>();
     for (const modelId of models) for (const hash of open(modelId)) todo.set(hash, [...(todo.get(hash) ?? []), modelId]);
     let later = 0;
+    const engine = todo.size > 0 ? await deps.engine() : null;
     for (const [hash, need] of todo) {
-      if (stopped || again) return;
+      if (stopped || again || engine === null) return;
       if ((await compute(engine, hash, need)) === 'later') later++;
     }
     // 3. Results computed before their photo reached the server are shared now.

@@ -18,6 +18,13 @@ import { openMlStore } from './ml-store.js';
 import { createPeopleIndex, type PeopleIndex } from './people-index.js';
 import { createSmartSearch, type SmartSearch } from './smart-search.js';
 
+/** Originals the worker may analyse directly while the server's preview is not there yet. */
+const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
+const MAX_ORIGINAL_BYTES = 25 * 1024 * 1024;
+
+/** The face pack every device runs (built from face-api's weights; ADR 0005). */
+const FACE_PACK = 'face-api';
+
 /** localStorage key that forces a provider (`wasm`, `webgpu`, `auto`). */
 export const ML_PROVIDER_KEY = 'shoebox.ml.provider';
 
@@ -85,6 +92,7 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
       const clip = await clipReady;
       status = await remote.init({ provider: await pickProvider(), packsBase: '/models/', ...(clip === null ? {} : { clipPack: clip }) });
       notify();
+      if (status.facePack !== FACE_PACK || status.clipPack !== clip) throw new Error(`the ML worker loaded ${status.facePack}/${status.clipPack}, expected ${FACE_PACK}/${clip}`);
       const api = remote;
       return { faceModel: status.facePack, clipModel: status.clipPack, analyzeFaces: (image) => api.analyzeFaces(image), encodeImage: (image) => api.encodeImage(image) };
     })());
@@ -99,12 +107,18 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
   const indexer = createMlIndexer({
     store,
     remote: createMlDerivativesClient(getToken),
+    models: async () => ({ faceModel: FACE_PACK, clipModel: await clipReady }),
     engine: startEngine,
     loadImage: async (hash, allowLocal) => {
       const token = getToken();
-      const response = await fetch(`/api/blobs/${hash}/preview`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => null);
-      if (response?.ok && (response.headers.get('content-type') ?? '').startsWith('image/')) return response.blob();
-      return allowLocal ? localThumb(hash) : null;
+      const get = async (path: string): Promise<Blob | null> => {
+        const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => null);
+        return response?.ok && (response.headers.get('content-type') ?? '').startsWith('image/') ? response.blob() : null;
+      };
+      // The server's preview (1440 px); until it is made, the original when the browser decodes it and it is not huge.
+      const asset = getAsset(doc, hash as AssetId);
+      const original = asset !== undefined && DECODABLE.has(asset.mime) && asset.size <= MAX_ORIGINAL_BYTES;
+      return (await get(`/api/blobs/${hash}/preview`)) ?? (original ? await get(`/api/blobs/${hash}`) : null) ?? (allowLocal ? localThumb(hash) : null);
     },
     onResult: (record) => {
       const value = readMlDerivative(record.bytes);
