@@ -255,24 +255,40 @@ const uploads = async (dir: string): Promise<Record<string, unknown>> => {
   };
 };
 
-/** 1080p30 H.264 → 720p H.264/AAC CRF 23 (Immich's defaults, preset ultrafast), real-time factor. */
+/**
+ * 1080p30 H.264 → 720p H.264/AAC CRF 23 (Immich's defaults, preset ultrafast), real-time factor;
+ * beside it, decoding the same source to nothing: the floor no transcode can beat.
+ */
 const video = async (dir: string): Promise<Record<string, unknown>> => {
   const seconds = QUICK ? 4 : 10;
   const src = path.join(dir, 'src-1080p.mp4');
+  const photo = path.join(DATA, 'immich-test-assets', 'albums/nature/tanners_ridge.jpg');
+  // Camera-like footage: a real landscape photo, slowly panned and zoomed, with light sensor noise.
+  const motion = `[0:v]scale=3840:-2,zoompan=z='1.15+0.0015*on':x='iw/2-(iw/zoom/2)+on*2':y='ih/2-(ih/zoom/2)':d=${seconds * 30}:s=1920x1080:fps=30,noise=alls=4:allf=t,format=yuv420p[v]`;
   execFileSync('/usr/bin/ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=1920x1080:rate=30,noise=alls=12:allf=t`, '-f', 'lavfi', '-i', `sine=duration=${seconds}`,
+    '-loop', '1', '-framerate', '30', '-i', photo, '-f', 'lavfi', '-i', `sine=duration=${seconds}`, '-filter_complex', motion, '-map', '[v]', '-map', '1:a', '-t', String(seconds),
     // 16 Mb/s: what a phone records 1080p30 H.264 at.
-    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '16M', '-maxrate', '16M', '-bufsize', '32M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', src]);
+    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '16M', '-maxrate', '16M', '-bufsize', '32M', '-c:a', 'aac', '-shortest', src]);
   const tools = createVideoTools({ ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe', timeoutMs: 600_000 });
   const probe = await tools.probe(src);
   const out = path.join(dir, 'out-720p.mp4');
-  const elapsed = await timed(() => tools.transcode(src, out, { targetShortSide: 720, crf: 23, preset: 'ultrafast' }));
+  const runs: { transcode: number; decode: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const decode = await timed(async () => void execFileSync('/usr/bin/ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', src, '-f', 'null', '-']));
+    const transcode = await timed(() => tools.transcode(src, out, { targetShortSide: 720, crf: 23, preset: 'ultrafast' }));
+    runs.push({ transcode, decode });
+  }
   const result = await tools.probe(out);
+  const best = Math.min(...runs.map((r) => r.transcode));
+  const bestDecode = Math.min(...runs.map((r) => r.decode));
   return {
-    source: `${probe.video.width}x${probe.video.height}p30 ${probe.video.codec} ${Math.round(probe.video.bitrate / 1e6)} Mb/s, ${probe.duration.toFixed(1)} s (ffmpeg testsrc2 with temporal noise; no real 1080p video in ../shared/data)`,
+    source: `${probe.video.width}x${probe.video.height}p30 ${probe.video.codec} ${Math.round(probe.video.bitrate / 1e6)} Mb/s, ${probe.duration.toFixed(1)} s (a real photo from ../shared/data panned and zoomed, light temporal noise; no real 1080p video in ../shared/data)`,
     output: `${result.video.width}x${result.video.height} ${result.video.codec}/${result.audio?.codec ?? 'none'}`,
-    seconds: round(elapsed),
-    realTimeFactor: round(probe.duration / elapsed),
+    seconds: round(best),
+    realTimeFactor: round(probe.duration / best),
+    decodeOnly: { seconds: round(bestDecode), realTimeFactor: round(probe.duration / bestDecode), what: 'ffmpeg decoding the same source to -f null: the ceiling for any transcode on this machine right now' },
+    rounds: runs.map((r) => ({ transcodeSeconds: round(r.transcode), decodeSeconds: round(r.decode) })),
+    flags: 'libx264 -preset ultrafast -crf 23 -threads 0, scale (bilinear) to 720 short side, aac 128k, +faststart',
     target: '≥ 3× real time',
   };
 };

@@ -31,6 +31,8 @@ const rssOf = (pid: number): number => {
 
 /** Both relays preload this: SIGUSR2 makes them collect all garbage (see the file). */
 const GC_HOOK = { NODE_OPTIONS: `--import ${path.join(root, 'bench', 'relay-gc-hook.mjs')}` };
+/** `BENCH_RELAY_PROFILE=<dir>`: the Shoebox relay writes a V8 CPU profile there when it stops. */
+const PROFILE = process.env.BENCH_RELAY_PROFILE ? ` --import ${path.join(root, 'bench', 'relay-profile-hook.mjs')}` : '';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
@@ -46,6 +48,25 @@ const settledRss = async (pid: number): Promise<{ median: number; samples: numbe
     await sleep(300);
   }
   return { median: median(samples), samples };
+};
+
+/** Starts an idle generator holding `connections` sockets; `release` closes them and returns its report. */
+const holdIdle = async (args: object): Promise<{ release(): Promise<Record<string, unknown>> }> => {
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const result = load(args, async () => {
+    ready();
+    await released;
+  });
+  await Promise.race([isReady, result]);
+  return {
+    release() {
+      release();
+      return result;
+    },
+  };
 };
 
 /** Runs the load generator; `onReady` handles a `{"ready":true}` line (idle scenario). */
@@ -88,7 +109,7 @@ interface Target {
 const startShoebox = async (rooms: number): Promise<{ relay: RelayProcess; target: Target }> => {
   // The generator connects thousands of sockets from one address: lift the per-address limits.
   const relay = await startRelayProcess({
-    env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000', SHOEBOX_MAX_CONNECTIONS_PER_IP: '1000000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '1000000', ...GC_HOOK },
+    env: { SHOEBOX_MAX_MESSAGES_PER_SECOND: '100000', SHOEBOX_MAX_CONNECTIONS_PER_IP: '1000000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '1000000', NODE_OPTIONS: GC_HOOK.NODE_OPTIONS + PROFILE },
   });
   const res = await fetch(`${relay.http}/api/auth/signup`, {
     method: 'POST',
@@ -130,7 +151,7 @@ const FANOUT = QUICK
       { name: '200 rooms × 10 devices × 0.5/s (2,000 devices connected)', rooms: 200, devices: 10, rate: 0.5 },
     ];
 const IDLE = QUICK ? 500 : 2000;
-const IDLE_RUNS = QUICK ? 3 : 5;
+const IDLE_STEPS = QUICK ? 3 : 5;
 const ASSETS = QUICK ? 20_000 : 100_000;
 const SECONDS = QUICK ? 4 : 8;
 
@@ -146,21 +167,30 @@ const runFanout = async (target: Target): Promise<Record<string, unknown>[]> => 
 
 const runTarget = async (target: Target) => {
   const base = { kind: target.kind, base: target.base, token: target.token, roomPrefix: target.roomPrefix };
-  // Idle first, on the fresh process: one device per room loads the 200 rooms (and warms every
-  // allocator), then each run takes the baseline with the rooms loaded and no connection, opens
-  // IDLE connections, and takes RSS again; both after full GCs. The figure is the median run.
+  // Idle first, on the fresh process: one device per room loads the 200 rooms. Then IDLE_STEPS
+  // generators each open IDLE more connections and keep them open, RSS is read after full GCs
+  // before the first and after each step, and the figure is the median step's growth per
+  // connection. Closing sockets between runs would let the next run reuse freed malloc memory
+  // and read low, so nothing closes until the end.
   await load({ ...base, scenario: 'idle', connections: 200, rooms: 200 }, async () => undefined);
-  const runs = [];
-  for (let run = 0; run < IDLE_RUNS; run++) {
-    await sleep(1000);
-    const before = await settledRss(target.pid());
-    let during = before;
-    const idle = await load({ ...base, scenario: 'idle', connections: IDLE, rooms: 200 }, async () => {
-      during = await settledRss(target.pid());
-    });
-    runs.push({ ...idle, rssBeforeBytes: before.median, rssWithConnectionsBytes: during.median, bytesPerConnection: Math.round((during.median - before.median) / IDLE) });
+  await sleep(1000);
+  let previous = await settledRss(target.pid());
+  const steps = [];
+  const held = [];
+  for (let step = 0; step < IDLE_STEPS; step++) {
+    held.push(await holdIdle({ ...base, scenario: 'idle', connections: IDLE, rooms: 200 }));
+    const now = await settledRss(target.pid());
+    steps.push({ connectionsOpen: IDLE * (step + 1), rssBytes: now.median, bytesPerConnection: Math.round((now.median - previous.median) / IDLE) });
+    previous = now;
   }
-  const idleResult = { connections: IDLE, runs, bytesPerConnection: median(runs.map((r) => r.bytesPerConnection)) };
+  const reports = [];
+  for (const h of held) reports.push(await h.release());
+  const idleResult = {
+    connectionsPerStep: IDLE,
+    steps,
+    connectionsDropped: reports.reduce((n, r) => n + (r.connectionsDropped as number), 0),
+    bytesPerConnection: median(steps.map((r) => r.bytesPerConnection)),
+  };
   const fanout = await runFanout(target);
   const seed = await load({ ...base, scenario: 'seed', room: target.catalogRoom, assets: ASSETS });
   await target.makeCold?.();
@@ -178,6 +208,7 @@ const fanoutOnly = async () => {
   } finally {
     await relay.stop();
   }
+  if (PROFILE) return;
   const peerProcess = await startPeer();
   try {
     console.log(JSON.stringify({ peer: await runFanout({ kind: 'peer', base: peerProcess.base, roomPrefix: 'bench-', catalogRoom: '', pid: () => peerProcess.child.pid! }) }));

@@ -92,6 +92,15 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     // settles), and give y-indexeddb a moment to finish its own writes, before the reload.
     await until('materialized views saved', () => page.evaluate(savedViewCount).then((n) => n === COUNT), 120_000);
     await page.waitForTimeout(1000);
+    // The renderer's CPU time across the reload (CDP Performance.ProcessTime): on the loaded
+    // shared machine the wall time includes waiting for a core.
+    const perf = await page.context().newCDPSession(page);
+    await perf.send('Performance.enable');
+    const cpuTime = async (): Promise<number> => {
+      const { metrics } = (await perf.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      return metrics.find((m) => m.name === 'ProcessTime')?.value ?? NaN;
+    };
+    const cpu0 = await cpuTime();
     const t0 = Date.now();
     await page.reload();
     await page.getByTestId('asset-tile').first().waitFor({ timeout: 120_000 });
@@ -99,6 +108,8 @@ describe(`a ${COUNT.toLocaleString('en')}-asset library in Chromium`, () => {
     figures.firstTilesFrom = (await timeline(page).getAttribute('data-source')) ?? '';
     await until('CRDT loaded', async () => (await timeline(page).getAttribute('data-source')) === 'crdt', 240_000);
     figures.fullCatalogMs = Date.now() - t0;
+    figures.fullCatalogRendererCpuMs = Math.round(((await cpuTime().catch(() => NaN)) - cpu0) * 1000);
+    await perf.detach().catch(() => undefined);
     expect(await count(page)).toBe(COUNT);
     // What the page holds once loaded: V8's heap after a full GC, and array buffers (chunk
     // bytes, index columns) separately; usedJSHeapSize before the GC includes garbage.

@@ -25,7 +25,13 @@ const main = async (): Promise<void> => {
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
   });
-  const blobs = await createBlobStore({ dataDir, authenticate: (token) => sync.authenticate(token), config: blobStoreConfigFromEnv(process.env) });
+  const blobs = await createBlobStore({
+    dataDir,
+    authenticate: (token) => sync.authenticate(token),
+    // A blob registered in an album or catalog is readable by whoever the relay lets read that room.
+    access: { canReadRoom: (user, room) => sync.canReadRoom(user, room) },
+    config: blobStoreConfigFromEnv(process.env),
+  });
   const server = await sync.listen({
     port: config.port,
     host: config.host,

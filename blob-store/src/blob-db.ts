@@ -84,6 +84,13 @@ const migrations: readonly string[] = [
      created_at INTEGER NOT NULL,
      PRIMARY KEY (hash, model_id)
    ) STRICT, WITHOUT ROWID;`,
+  // Rooms (albums, catalogs) a blob was registered in: whoever may read the room may read the blob.
+  `CREATE TABLE blob_rooms (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     room TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, room)
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 export const openBlobDb = (file: string): BlobDb => {

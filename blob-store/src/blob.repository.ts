@@ -4,7 +4,7 @@
  *   blobs.record({ hash, mime, size }); blobs.grant(hash, userId, 'owner')
  *   blobs.readable(userId, hashes) // the subset this user may read
  */
-import type { BlobHash, UserId } from '../../protocol/src/index.js';
+import type { BlobHash, RoomId, UserId } from '../../protocol/src/index.js';
 import type { BlobDb } from './blob-db.js';
 
 export interface BlobRecord {
@@ -31,6 +31,11 @@ export interface BlobRepository {
   isOwner(user: UserId, hash: BlobHash): boolean;
   /** The given hashes that are stored and readable by the user, in input order. */
   readable(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
+  /** Registers the blob in a room (idempotent). */
+  addRoom(hash: BlobHash, room: RoomId): void;
+  /** False when it was not registered there. */
+  removeRoom(hash: BlobHash, room: RoomId): boolean;
+  roomsOf(hash: BlobHash): RoomId[];
   /** Every stored hash, oldest first (the Redis queue's "run missing" walks them). */
   hashes(): Iterable<BlobHash>;
 }
@@ -43,6 +48,9 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const revoke = db.prepare('DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = ?');
   const isOwner = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? AND via = 'owner'`);
   const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
+  const addRoom = db.prepare('INSERT OR IGNORE INTO blob_rooms (hash, room, created_at) VALUES (?, ?, ?)');
+  const removeRoom = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND room = ?');
+  const roomsOf = db.prepare<[string], RoomId>('SELECT room FROM blob_rooms WHERE hash = ? ORDER BY room').pluck();
   const all = db.prepare<[], BlobHash>('SELECT hash FROM blobs ORDER BY created_at').pluck();
   const readableBatch = db.prepare<[string, string], { hash: string }>(
     'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
@@ -63,6 +71,9 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
       const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));
       return hashes.filter((h) => found.has(h));
     },
+    addRoom: (hash, room) => void addRoom.run(hash, room, Date.now()),
+    removeRoom: (hash, room) => removeRoom.run(hash, room).changes > 0,
+    roomsOf: (hash) => roomsOf.all(hash),
     hashes: () => all.iterate(),
   };
 };

@@ -4,12 +4,14 @@
  *
  *   const routes = createBlobRoutes({ service, authenticate, config })
  *   // PUT/GET/HEAD /api/blobs/:hash, GET …/:hash/thumbnail|preview|video|info|metadata, PUT …/:hash/sidecar, POST /api/blobs/exists
+ *   // PUT/DELETE /api/blobs/:hash/rooms/:room (album:<id> or catalog:<id>): who else may read it
  */
 import {
   HttpError,
   bearerToken,
   errorResponse,
   isBlobHash,
+  isRoomId,
   json,
   readJson,
   type BlobHash,
@@ -18,6 +20,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
+  type RoomId,
   type UserId,
 } from '../../protocol/src/index.js';
 import { MAX_SIDECAR_BYTES, type BlobService, type StoredFile } from './blob.service.js';
@@ -45,6 +48,12 @@ export const hashParam = (params: Readonly<Record<string, string>>): BlobHash =>
   const hash = params.hash;
   if (!isBlobHash(hash)) throw new BlobError(BlobErrorCode.invalidHash, 'hash must be 64 lower-case hex digits (SHA-256)');
   return hash;
+};
+
+const roomParam = (params: Readonly<Record<string, string>>): RoomId => {
+  const room = params.room;
+  if (!isRoomId(room)) throw new BlobError(BlobErrorCode.invalidRequest, 'room must be catalog:<id> or album:<id>');
+  return room;
 };
 
 /** True when If-None-Match names this entity tag (weak comparison, as RFC 9110 requires). */
@@ -139,7 +148,7 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);
       const bad = hashes.findIndex((h) => !isBlobHash(h));
       if (bad >= 0) throw new BlobError(BlobErrorCode.invalidHash, `hashes[${bad}] is not 64 lower-case hex digits`);
-      return json(200, { exists: service.exists(user, hashes as BlobHash[]) } satisfies ExistsResponse);
+      return json(200, { exists: await service.exists(user, hashes as BlobHash[]) } satisfies ExistsResponse);
     }),
     route('GET', '/api/blobs/:hash', 0, original),
     route('HEAD', '/api/blobs/:hash', 0, original),
@@ -151,6 +160,15 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
     route('GET', '/api/blobs/:hash/video', 0, video),
     route('HEAD', '/api/blobs/:hash/video', 0, video),
     route('GET', '/api/blobs/:hash/metadata', 0, async (_req, user, params) => json(200, await service.metadata(user, hashParam(params)))),
+    route('PUT', '/api/blobs/:hash/rooms/:room', 0, async (_req, user, params) => {
+      const hash = hashParam(params);
+      await service.addToRoom(user, hash, roomParam(params));
+      return json(200, { hash, room: params.room });
+    }),
+    route('DELETE', '/api/blobs/:hash/rooms/:room', 0, async (_req, user, params) => {
+      await service.removeFromRoom(user, hashParam(params), roomParam(params));
+      return { status: 204, headers: {} };
+    }),
     route('PUT', '/api/blobs/:hash/sidecar', MAX_SIDECAR_BYTES, async (req, user, params) =>
       json(200, await service.putSidecar(user, hashParam(params), req.body())),
     ),

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
-import type { BlobHash, PutBlobResponse, UserId } from '../../protocol/src/index.js';
+import type { BlobHash, PutBlobResponse, RoomId, UserId } from '../../protocol/src/index.js';
+import type { BlobAccessPolicy } from './blob-access.policy.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobRecord, BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
@@ -36,6 +37,8 @@ export interface BlobServiceDeps {
   readonly backend: BlobBackend;
   readonly blobs: BlobRepository;
   readonly queue: JobQueue;
+  /** Reads through rooms (albums, catalogs): the relay's grants. */
+  readonly access: BlobAccessPolicy;
   readonly temps: TempFiles;
   readonly derivatives: DerivativeService;
   readonly exiftool: ExifTool;
@@ -77,7 +80,11 @@ export interface BlobService {
   adopt(user: UserId, hash: BlobHash, file: string, streamed?: StreamedDigest): Promise<PutBlobResponse>;
   /** Throws tooLarge when `bytes` more would put the user over their quota. */
   checkQuota(user: UserId, bytes: number, exceptUploadId?: string): void;
-  exists(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
+  /** The given hashes the user may read (uploaded, or registered in a room the user may read), in input order. */
+  exists(user: UserId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
+  /** Registers the user's blob in a room they may write, so the room's readers may read it. */
+  addToRoom(user: UserId, hash: BlobHash, room: RoomId): Promise<void>;
+  removeFromRoom(user: UserId, hash: BlobHash, room: RoomId): Promise<void>;
   original(user: UserId, hash: BlobHash): Promise<StoredFile>;
   derivative(user: UserId, hash: BlobHash, kind: FileDerivativeKind): Promise<StoredFile>;
   info(user: UserId, hash: BlobHash): Promise<BlobInfo>;
@@ -99,7 +106,7 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, queue, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
+  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
 
   const checkQuota = (user: UserId, bytes: number, exceptUploadId?: string): void => {
     const used = uploads.usage(user, exceptUploadId);
@@ -119,10 +126,26 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
   };
 
   /** Readable record, or notFound: a blob the user may not read is indistinguishable from none. */
-  const readable = (user: UserId, hash: BlobHash): BlobRecord => {
-    const record = blobs.canRead(user, hash) ? blobs.get(hash) : undefined;
-    if (!record) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
+  const readable = async (user: UserId, hash: BlobHash): Promise<BlobRecord> => {
+    const record = blobs.get(hash);
+    if (!record || !(blobs.canRead(user, hash) || (await readableViaRoom(user, hash)))) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
     return record;
+  };
+  const readableViaRoom = async (user: UserId, hash: BlobHash, seen = new Map<RoomId, Promise<boolean>>()): Promise<boolean> => {
+    for (const room of blobs.roomsOf(hash)) {
+      let may = seen.get(room);
+      if (!may) seen.set(room, (may = access.canReadRoom(user, room).catch(() => false)));
+      if (await may) return true;
+    }
+    return false;
+  };
+  /** The user's own blob, for changing its rooms: anything else is notFound. */
+  const owned = (user: UserId, hash: BlobHash): void => {
+    if (!blobs.get(hash) || !blobs.isOwner(user, hash)) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
+  };
+  const mayWrite = async (user: UserId, room: RoomId): Promise<void> => {
+    const may = await (access.canWriteRoom ?? access.canReadRoom).call(access, user, room).catch(() => false);
+    if (!may) throw new BlobError(BlobErrorCode.forbidden, `you may not add to ${room}`);
   };
 
   const ensureDerivative = async (hash: BlobHash, kind: DerivativeKind): Promise<void> => {
@@ -228,20 +251,36 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
 
     checkQuota,
 
-    exists(user, hashes) {
+    async exists(user, hashes) {
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);
-      return blobs.readable(user, [...new Set(hashes)]);
+      const unique = [...new Set(hashes)];
+      const found = new Set(blobs.readable(user, unique));
+      const rooms = new Map<RoomId, Promise<boolean>>(); // one relay question per room per request
+      for (const hash of unique) if (!found.has(hash) && blobs.get(hash) && (await readableViaRoom(user, hash, rooms))) found.add(hash);
+      return unique.filter((hash) => found.has(hash));
+    },
+
+    async addToRoom(user, hash, room) {
+      owned(user, hash);
+      await mayWrite(user, room);
+      blobs.addRoom(hash, room);
+    },
+
+    async removeFromRoom(user, hash, room) {
+      owned(user, hash);
+      await mayWrite(user, room);
+      if (!blobs.removeRoom(hash, room)) throw new BlobError(BlobErrorCode.notFound, `the blob is not in ${room}`);
     },
 
     async original(user, hash) {
-      const record = readable(user, hash);
+      const record = await readable(user, hash);
       const stat = await backend.stat(hash);
       if (!stat) throw new BlobError(BlobErrorCode.notFound, 'blob bytes are missing');
       return { file: await backend.localFile(hash), size: stat.size, mime: record.mime };
     },
 
     async derivative(user, hash, kind) {
-      readable(user, hash);
+      await readable(user, hash);
       await ensureDerivative(hash, kind);
       const size = await derivatives.files.size(hash, kind);
       if (size === undefined) throw new BlobError(BlobErrorCode.notReady, `${kind} is not ready; retry later`);
@@ -249,7 +288,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     },
 
     async video(user, hash) {
-      const record = readable(user, hash);
+      const record = await readable(user, hash);
       if (decoderFor(record.mime) !== DecoderKind.video) throw new BlobError(BlobErrorCode.unsupportedMediaType, `${record.mime} is not a video`);
       if (!(await derivatives.isDone(hash, DerivativeKind.video))) {
         const job = queue.ensure(hash, DerivativeKind.video, { rerun: true });
@@ -266,7 +305,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     },
 
     async metadata(user, hash) {
-      readable(user, hash);
+      await readable(user, hash);
       await ensureDerivative(hash, DerivativeKind.metadata);
       const meta = metadata.get(hash);
       if (!meta) throw new BlobError(BlobErrorCode.notReady, 'metadata is not ready; retry later');
@@ -274,7 +313,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     },
 
     async putSidecar(user, hash, body) {
-      readable(user, hash);
+      await readable(user, hash);
       if (!blobs.isOwner(user, hash)) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
       const chunks: Uint8Array[] = [];
       let size = 0;
@@ -298,9 +337,9 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     },
 
     async info(user, hash) {
-      readable(user, hash);
+      await readable(user, hash);
       await ensureDerivative(hash, DerivativeKind.thumbhash);
-      const record = readable(user, hash);
+      const record = await readable(user, hash);
       if (record.width === null || record.height === null || record.thumbhash === null) throw new BlobError(BlobErrorCode.notReady, 'info is not ready');
       return {
         hash,

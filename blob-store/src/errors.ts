@@ -11,6 +11,8 @@ export const BlobErrorCode = {
   invalidRequest: 'invalidRequest',
   hashMismatch: 'hashMismatch',
   notFound: 'notFound',
+  /** Signed in, but without the room access this needs. */
+  forbidden: 'forbidden',
   tooLarge: 'tooLarge',
   /** The user's storage quota would be exceeded. */
   quotaExceeded: 'quotaExceeded',
@@ -36,6 +38,7 @@ export const statusOf: Readonly<Record<BlobErrorCode, number>> = {
   invalidRequest: 400,
   hashMismatch: 400,
   notFound: 404,
+  forbidden: 403,
   tooLarge: 413,
   quotaExceeded: 413,
   unsupportedMediaType: 415,

@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import type { HttpRoute, UserId } from '../../protocol/src/index.js';
+import { uploadersOnly, type BlobAccessPolicy } from './blob-access.policy.js';
 import type { BlobBackend } from './blob.backend.js';
 import { createAdminRoutes, createJobsAdmin } from './admin.routes.js';
 import { createBlobRepository } from './blob.repository.js';
@@ -39,6 +40,7 @@ import { createWasmDecoder } from './wasm-decode.repository.js';
 export { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 export type { BlobInfo } from './blob.service.js';
 export type { BlobBackend } from './blob.backend.js';
+export type { BlobAccessPolicy } from './blob-access.policy.js';
 export { createS3BlobBackend, type S3BlobBackendOptions } from './s3-blob.backend.js';
 
 export interface BlobStoreOptions {
@@ -47,6 +49,8 @@ export interface BlobStoreOptions {
   /** Resolves a bearer or session-cookie token to its user, or undefined when invalid. */
   readonly authenticate: (token: string) => Promise<{ id: UserId; isOwner?: boolean } | undefined>;
   readonly config?: Partial<BlobStoreConfig>;
+  /** Reads through rooms (albums, catalogs), answered by the relay; default: uploaders only. */
+  readonly access?: BlobAccessPolicy;
   /** Where originals live; default the filesystem under `<dataDir>/blobs/originals` (see createS3BlobBackend). */
   readonly backend?: BlobBackend;
 }
@@ -99,7 +103,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const queue: JobQueue = config.redisUrl
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
-  const service = createBlobService({ backend, blobs, queue, temps, derivatives, exiftool, metadata, uploads, plans, config });
+  const service = createBlobService({ backend, blobs, queue, access: options.access ?? uploadersOnly, temps, derivatives, exiftool, metadata, uploads, plans, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;

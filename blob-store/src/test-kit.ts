@@ -10,6 +10,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UserId } from '../../protocol/src/index.js';
+import type { BlobAccessPolicy } from './blob-access.policy.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobStoreConfig } from './config.js';
 import { createBlobStore, type BlobStore } from './index.js';
@@ -43,11 +44,12 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export const startTestStore = async (config: Partial<BlobStoreConfig> = {}, existingDir?: string, backend?: BlobBackend): Promise<TestStore> => {
+export const startTestStore = async (config: Partial<BlobStoreConfig> = {}, existingDir?: string, backend?: BlobBackend, access?: BlobAccessPolicy): Promise<TestStore> => {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'blob-store-test-')));
   const store = await createBlobStore({
     dataDir,
     backend,
+    access,
     authenticate: async (token) => {
       const user = (Object.keys(tokens) as TestUser[]).find((u) => tokens[u] === token);
       return user ? { id: user as string as UserId, isOwner: user === 'alice' } : undefined;

@@ -80,7 +80,8 @@ export const createVideoTools = (options: VideoToolsOptions): VideoTools => ({
       [
         '-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', file,
         '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1',
-        '-vf', `${scale},format=yuv420p`,
+        // Bilinear: for a 1.5× downscale it looks the same as the default bicubic and costs less CPU.
+        '-vf', `${scale}:flags=bilinear,format=yuv420p`,
         '-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-threads', String(threads),
         '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
         '-movflags', '+faststart', '-f', 'mp4', outFile,

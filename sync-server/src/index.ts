@@ -1,8 +1,8 @@
 /**
- * Public entry of the relay: accounts, the `/sync` and `/yjs/{room}` WebSocket endpoints and
- * their HTTP routes over one SQLite file, ready to be served alone or beside other routes. Rooms
- * persist in the same file, or in PostgreSQL (`databaseUrl`), shared live with other relay
- * nodes over Redis (`redisUrl`: the scale-out mode).
+ * Public entry of the relay: accounts, room grants, the `/sync` and `/yjs/{room}` WebSocket
+ * endpoints and their HTTP routes, ready to be served alone or beside other routes. Accounts and
+ * rooms persist in one SQLite file, or in PostgreSQL (`databaseUrl`), shared live with other
+ * relay nodes over Redis (`redisUrl`: the scale-out mode).
  *
  *   const sync = await createSyncServer({ dataDir: './data' })
  *   const server = await sync.listen({ port: 3000, host: '0.0.0.0', extraRoutes: blobs.routes, staticDir: 'dist/client' })

@@ -5,7 +5,7 @@ import { openDatabase } from './database.js';
 import { createRelay, type Relay } from './relay.js';
 import { createRoomRepository } from './room.repository.js';
 import { CloseCode } from './socket.js';
-import { RecordingSocket, createFakeAuth, tempDir } from './testing.js';
+import { RecordingSocket, createFakeAuth, tempDir, waitFor } from './testing.js';
 
 const ROOM = 'album:limits' as RoomId;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -55,6 +55,7 @@ describe('relay limits and grant revocation', () => {
     const alice = await join('t');
     const bob = await join('u');
     auth.setGrant('alice', ROOM, undefined);
+    await waitFor(() => alice.socket.closed !== undefined, 2000, 'the revoked session closing'); // the grant is re-read first
     expect(alice.socket.last()).toMatchObject({ type: MessageType.error, reason: ErrorReason.forbidden, room: ROOM });
     expect(alice.socket.closed?.code).toBe(CloseCode.forbidden);
     expect(bob.socket.closed).toBeUndefined();

@@ -287,7 +287,51 @@ interface WsData {
   closed: boolean;
   /** Set when admission counted this socket, so close releases it exactly once. */
   admittedIp: string | undefined;
+  /** Frames sent since the last flush (see scheduleFlush), and their bytes. */
+  pending: Uint8Array[] | undefined;
+  pendingBytes: number;
+  /** Set at open; never touched once `closed` (uWS throws on a closed socket). */
+  ws: Uws.WebSocket<WsData> | undefined;
 }
+
+/**
+ * Outgoing frames are written once per event-loop turn, corked per socket: a socket that
+ * receives several frames in one turn (a busy room's fan-out) costs one write, not one each.
+ * setImmediate runs after the poll phase, so every frame from this turn's events is batched.
+ */
+const toFlush = new Set<WsData>();
+let flushScheduled = false;
+
+const flush = (data: WsData): void => {
+  const frames = data.pending;
+  data.pending = undefined;
+  data.pendingBytes = 0;
+  const ws = data.ws;
+  if (!frames || data.closed || !ws) return;
+  let dropped = false;
+  ws.cork(() => {
+    for (const frame of frames) if (ws.send(frame, true, false) === 2) dropped = true;
+  });
+  // Over maxBackpressure uWS drops frames: the client would silently miss updates, so end it;
+  // it reconnects and its handshake fetches what it lacks.
+  if (dropped) ws.end(CloseCode.tryAgainLater, 'slow consumer');
+};
+
+const flushAll = (): void => {
+  flushScheduled = false;
+  for (const data of toFlush) flush(data);
+  toFlush.clear();
+};
+
+const enqueueFrame = (data: WsData, bytes: Uint8Array): void => {
+  (data.pending ??= []).push(bytes);
+  data.pendingBytes += bytes.byteLength;
+  toFlush.add(data);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
+};
 
 const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocketBehavior<WsData> => ({
   maxPayloadLength: options.maxPayloadLength ?? 16 * 1024 * 1024,
@@ -321,23 +365,31 @@ const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocket
       return;
     }
     const info: UpgradeInfo = { path, query: new URLSearchParams(query), remoteAddress };
-    res.upgrade<WsData>({ info, handler: undefined, closed: false, admittedIp: options.admission && remoteAddress }, key, protocol, extensions, context);
+    res.upgrade<WsData>(
+      { info, handler: undefined, closed: false, admittedIp: options.admission && remoteAddress, pending: undefined, pendingBytes: 0, ws: undefined },
+      key,
+      protocol,
+      extensions,
+      context,
+    );
   },
   open(ws) {
     const data = ws.getUserData();
+    data.ws = ws;
     try {
       data.handler = endpoint.open(
         {
           send(bytes) {
             if (data.closed) return false;
-            let status = 0;
-            ws.cork(() => (status = ws.send(bytes, true, false)));
-            return status !== 2;
+            enqueueFrame(data, bytes);
+            return true;
           },
           close(code, reason) {
+            if (data.closed) return;
+            flush(data); // an error frame queued just before the close goes out first
             if (!data.closed) ws.end(code, reason.slice(0, 120));
           },
-          bufferedAmount: () => (data.closed ? 0 : ws.getBufferedAmount()),
+          bufferedAmount: () => (data.closed ? 0 : ws.getBufferedAmount() + data.pendingBytes),
         },
         data.info!,
       );
@@ -359,6 +411,9 @@ const wsBehavior = (endpoint: WsEndpoint, options: ListenOptions): Uws.WebSocket
   close(ws) {
     const data = ws.getUserData();
     data.closed = true;
+    data.ws = undefined;
+    data.pending = undefined;
+    toFlush.delete(data);
     if (data.admittedIp !== undefined) options.admission?.release(data.admittedIp);
     data.admittedIp = undefined;
     try {

@@ -91,7 +91,7 @@ export class AppToolbar extends LitElement {
         <button class="btn" aria-pressed=${this.section === 'people'} data-testid="nav-people" @click=${() => this.emit('sbx-people', null)}>${icons.people}<span class="label">People</span></button>
       </nav>
       <form class="search" role="search" @submit=${(e: Event) => { e.preventDefault(); this.emit('sbx-search', (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement).value); }}>
-        ${icons.search}<input type="search" data-testid="search-input" placeholder="Search photos" aria-label="Search photos" .value=${this.query} />
+        ${icons.search}<input type="search" data-testid="search-input" placeholder="Search photos" aria-label="Search photos" .value=${this.query} @focus=${() => this.emit('sbx-search-focus', null)} />
       </form>
       <div class="spacer"></div>
       <sbx-ml-indicator .progress=${this.mlProgress}></sbx-ml-indicator>

@@ -113,6 +113,7 @@ export class LibraryView extends LitElement {
         .mlProgress=${this.ml.progress}
         .query=${this.query}
         @sbx-people=${() => this.show(LibrarySection.people)}
+        @sbx-search-focus=${() => this.ml.warm()}
         @sbx-search=${(e: CustomEvent<string>) => this.search(e.detail, this.searchFilters)}
         @sbx-import=${this.pickFiles}
         .isOwner=${user?.isOwner ?? false}

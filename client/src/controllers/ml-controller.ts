@@ -45,6 +45,11 @@ export class MlController extends LibraryBoundController {
     return this.session.people.name(id, name);
   }
 
+  /** Starts the ML worker ahead of a search (the search box got focus). */
+  warm(): void {
+    this.session?.warm();
+  }
+
   async runSearch(query: string, filters: SearchFilters): Promise<void> {
     const session = this.session;
     if (!session) return;

@@ -36,6 +36,14 @@ describe('parseFacePackManifest', () => {
     }
   });
 
+  it('accepts optional extra detectors only when each is well-formed and listed in files', () => {
+    const files = [...valid().files, { path: 'detection-384/model.onnx', sha256: '00', bytes: 1 }];
+    expect(parseFacePackManifest({ ...valid(), files, detectors: [spec('detection-384/model.onnx')] }).detectors?.[0]?.file).toBe('detection-384/model.onnx');
+    for (const detectors of [{}, 'x', [null], [{ ...spec('detection-384/model.onnx'), inputSize: '384' }], [spec('detection-320/model.onnx')]]) {
+      expect(() => parseFacePackManifest({ ...valid(), files, detectors })).toThrow(FacePackManifestError);
+    }
+  });
+
   it('never throws anything but FacePackManifestError on randomly damaged manifests', () => {
     const random = mulberry32(5);
     const junk = [null, 0, -1, 'x', [], {}, true];

@@ -71,6 +71,7 @@ describe('ML indexer', () => {
           starts++;
           return engine(calls);
         },
+        uploaded: async (hs) => new Set(hs.filter((h) => uploaded.has(h))),
         loadImage: async (h) => new Blob([h.slice(-1)]),
         onResult: (r) => results.push(`${r.origin}:${r.hash.slice(-1)}/${r.modelId}`),
         retryMs: 10,
@@ -81,6 +82,8 @@ describe('ML indexer', () => {
     expect(first.progress).toMatchObject({ total: 6, done: 6, computed: 5, downloaded: 1, failed: 0 });
     expect(calls.sort()).toEqual(['clip:1', 'clip:2', 'clip:3', 'faces:2', 'faces:3']);
     expect([...remote.stored.keys()].sort()).toHaveLength(6);
+    const startsBefore = starts;
+    expect(startsBefore).toBeGreaterThan(0);
     first.stop();
 
     // A restart (reload) finds every result in IndexedDB and computes nothing.
@@ -91,7 +94,7 @@ describe('ML indexer', () => {
     await settled(second);
     expect(second.progress).toMatchObject({ done: 6, computed: 0, downloaded: 0 });
     expect(calls).toEqual([]);
-    expect(starts).toBe(1); // only the first run needed the worker
+    expect(starts).toBe(startsBefore); // the restart never needed the worker
     expect(results.sort()).toEqual(['computed:1/clip-test', 'computed:2/clip-test', 'computed:2/face-api', 'computed:3/clip-test', 'computed:3/face-api', 'downloaded:1/face-api']);
     second.stop();
   });
@@ -106,7 +109,9 @@ describe('ML indexer', () => {
       remote: remote.client,
       models: async () => engine(calls),
       engine: async () => engine(calls),
-      loadImage: async (h, allowLocal) => (available || allowLocal ? new Blob([h.slice(-1)]) : null),
+      uploaded: async (hs) => new Set(hs.filter((h) => uploaded.has(h))),
+      // This device imported the photos: it has their thumbnails before the server has them.
+      loadImage: async (h, { onServer, allowLocal }) => ((onServer && available) || allowLocal ? new Blob([h.slice(-1)]) : null),
       onResult: () => undefined,
       retryMs: 5,
     });
@@ -128,11 +133,36 @@ describe('ML indexer', () => {
   it('records a photo the engine cannot read as failed instead of retrying it forever', async () => {
     const broken: MlEngine = { ...engine([]), analyzeFaces: async () => Promise.reject(new Error('cannot decode')) };
     const store = openMlStore('indexer-3' as UserId);
-    const indexer = createMlIndexer({ store, remote: blobStore(new Set()).client, models: async () => broken, engine: async () => broken, loadImage: async () => new Blob(['x']), onResult: () => undefined });
+    const indexer = createMlIndexer({ store, remote: blobStore(new Set()).client, models: async () => broken, engine: async () => broken, uploaded: async (hs) => new Set(hs), loadImage: async () => new Blob(['x']), onResult: () => undefined });
     indexer.setAssets([hash(9)]);
     await settled(indexer);
     expect(indexer.progress).toMatchObject({ failed: 1, computed: 1 });
     expect(await store.failures.toArray()).toEqual([{ key: `${hash(9)}/face-api`, reason: 'cannot decode' }]);
+    indexer.stop();
+  });
+
+  it('walks a big library in bounded steps and lets photos nobody has yet wait, without starting the worker', async () => {
+    const queried: number[] = [];
+    const client = blobStore(new Set()).client;
+    let starts = 0;
+    const indexer = createMlIndexer({
+      store: openMlStore('indexer-4' as UserId),
+      remote: { ...client, query: async (modelId, hashes) => (queried.push(hashes.length), client.query(modelId, hashes)) },
+      models: async () => ({ faceModel: 'face-api', clipModel: null }),
+      engine: async () => {
+        starts++;
+        return engine([]);
+      },
+      uploaded: async () => new Set(),
+      loadImage: async () => undefined,
+      onResult: () => undefined,
+      retryMs: 60_000,
+    });
+    indexer.setAssets(Array.from({ length: 1200 }, (_, i) => hash(1000 + i)));
+    await new Promise<void>((resolve) => indexer.onChange(() => indexer.progress.message !== null && resolve()));
+    expect(queried).toEqual([500, 500, 200]);
+    expect(indexer.progress).toMatchObject({ status: IndexStatus.indexing, total: 1200, done: 0, message: '1200 photos wait for their upload' });
+    expect(starts).toBe(0);
     indexer.stop();
   });
 });

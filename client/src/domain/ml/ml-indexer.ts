@@ -46,11 +46,16 @@ export interface MlIndexerDeps {
   readonly models: () => Promise<MlModels>;
   /** Starts the ML worker on first need (its models must be the ones `models` named). */
   readonly engine: () => Promise<MlEngine>;
-  /** The image to analyse: the server's preview, or (when `allowLocal`) this device's thumbnail; null = not yet available. */
-  readonly loadImage: (hash: string, allowLocal: boolean) => Promise<Blob | null>;
+  /** Which of these photos the server holds (their originals are uploaded). */
+  readonly uploaded: (hashes: readonly string[]) => Promise<Set<string>>;
+  /**
+   * The image to analyse: from the server when `onServer`, or (when `allowLocal`) this device's
+   * thumbnail; null = not yet, try again next round; undefined = neither server nor device has it.
+   */
+  readonly loadImage: (hash: string, where: { onServer: boolean; allowLocal: boolean }) => Promise<Blob | null | undefined>;
   /** Every result, stored or new, once (at start for stored ones). */
   readonly onResult: (record: MlRecord) => void;
-  /** Delay before another pass over photos whose image was not available yet. */
+  /** Delay before another round over photos whose image was not available yet (doubles while nothing changes). */
   readonly retryMs?: number;
 }
 
@@ -62,8 +67,12 @@ export interface MlIndexer {
   stop(): void;
 }
 
-/** After this many passes without a server preview, a photo is analysed from the local thumbnail. */
+/** After this many rounds without a server preview or original, a photo is analysed from the local thumbnail. */
 const LOCAL_AFTER_ATTEMPTS = 3;
+/** Photos looked at per step (the blob store answers queries of up to 1,000). */
+const PASS_LIMIT = 500;
+/** Rounds that leave photos waiting back off up to this. */
+const MAX_ROUND_DELAY_MS = 5 * 60_000;
 
 export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   const { store, remote, retryMs = 2000 } = deps;
@@ -75,6 +84,10 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   const attempts = new Map<string, number>();
+  let cursor = 0;
+  let waiting = 0;
+  let counted: string[] | null = null;
+  let roundDelay = retryMs;
   const have = new Set<string>();
   const failed = new Set<string>();
 
@@ -103,11 +116,14 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     if (outcome !== PutOutcome.notUploaded) await store.results.update(record.key, { shared: true });
   };
 
-  const compute = async (engine: MlEngine, hash: string, models: readonly string[]): Promise<'done' | 'later'> => {
+  /** 'later': no pixels yet (retried next round); 'waiting': the photo is neither on the server nor on this device. */
+  const compute = async (hash: string, models: readonly string[], onServer: boolean): Promise<'done' | 'later' | 'waiting'> => {
     const tries = (attempts.get(hash) ?? 0) + 1;
     attempts.set(hash, tries);
-    const image = await deps.loadImage(hash, tries > LOCAL_AFTER_ATTEMPTS);
+    const image = await deps.loadImage(hash, { onServer, allowLocal: tries > LOCAL_AFTER_ATTEMPTS });
+    if (image === undefined) return 'waiting';
     if (image === null) return 'later';
+    const engine = await deps.engine();
     for (const modelId of models) {
       let bytes: Uint8Array;
       try {
@@ -122,7 +138,7 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
         const key = mlKey(hash, modelId);
         failed.add(key);
         await store.failures.put({ key, reason: error instanceof Error ? error.message : String(error) });
-        update({ failed: progress.failed + 1 });
+        update({ failed: progress.failed + 1, done: progress.done + 1 });
         continue;
       }
       const record: MlRecord = { key: mlKey(hash, modelId), hash, modelId, bytes, origin: MlOrigin.computed, shared: false };
@@ -133,6 +149,13 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     return 'done';
   };
 
+  const isOpen = (hash: string, modelId: string): boolean => !have.has(mlKey(hash, modelId)) && !failed.has(mlKey(hash, modelId));
+
+  /**
+   * One bounded step: the next PASS_LIMIT photos with work from the cursor on (so a library of a
+   * million photos costs one scan in all, not one per step), downloaded where the blob store has
+   * them, else computed. A full round over the library that leaves photos waiting is retried later.
+   */
   const pass = async (): Promise<void> => {
     await loaded;
     // The worker (and its models) start only once there is a photo to index.
@@ -140,32 +163,55 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     const named = await deps.models();
     const models = [named.faceModel, ...(named.clipModel === null ? [] : [named.clipModel])];
     const wanted = hashes;
-    const open = (modelId: string) => wanted.filter((h) => !have.has(mlKey(h, modelId)) && !failed.has(mlKey(h, modelId)));
-    update({ status: IndexStatus.indexing, total: wanted.length * models.length, done: models.reduce((n, m) => n + wanted.length - open(m).length, 0), message: null });
+    if (counted !== wanted) {
+      counted = wanted;
+      let done = 0;
+      for (const h of wanted) for (const m of models) if (!isOpen(h, m)) done++;
+      update({ status: IndexStatus.indexing, total: wanted.length * models.length, done, message: null });
+    } else update({ status: IndexStatus.indexing });
+    const batch = new Map<string, string[]>();
+    while (cursor < wanted.length && batch.size < PASS_LIMIT) {
+      const hash = wanted[cursor++] as string;
+      const need = models.filter((m) => isOpen(hash, m));
+      if (need.length > 0) batch.set(hash, need);
+    }
     // 1. Download what other devices already computed.
     for (const modelId of models) {
-      const missing = open(modelId);
+      const missing = [...batch].filter(([, need]) => need.includes(modelId)).map(([h]) => h);
       if (missing.length === 0) continue;
       for (const hash of await remote.query(modelId, missing)) {
         const bytes = await remote.get(hash, modelId).catch(() => null);
         if (bytes === null || stopped) continue;
         await keep({ key: mlKey(hash, modelId), hash, modelId, bytes, origin: MlOrigin.downloaded, shared: true });
         update({ downloaded: progress.downloaded + 1, done: progress.done + 1 });
+        const need = (batch.get(hash) ?? []).filter((m) => m !== modelId);
+        if (need.length > 0) batch.set(hash, need);
+        else batch.delete(hash);
       }
     }
     // 2. Compute the rest here, one photo at a time (all models from one decode of its image).
-    const todo = new Map<string, string[]>();
-    for (const modelId of models) for (const hash of open(modelId)) todo.set(hash, [...(todo.get(hash) ?? []), modelId]);
-    let later = 0;
-    const engine = todo.size > 0 ? await deps.engine() : null;
-    for (const [hash, need] of todo) {
-      if (stopped || again || engine === null) return;
-      if ((await compute(engine, hash, need)) === 'later') later++;
+    if (batch.size > 0) {
+      const onServer = await deps.uploaded([...batch.keys()]);
+      for (const [hash, need] of batch) {
+        if (stopped || again) return;
+        const outcome = await compute(hash, need, onServer.has(hash));
+        if (outcome !== 'done') waiting++;
+      }
     }
     // 3. Results computed before their photo reached the server are shared now.
     for (const record of await store.results.filter((r) => !r.shared).toArray()) await share(record);
-    if (later > 0 && !stopped) retry = setTimeout(schedule, retryMs);
-    update({ status: later > 0 ? IndexStatus.indexing : IndexStatus.done });
+    if (stopped) return;
+    if (cursor < wanted.length) {
+      retry = setTimeout(schedule, 0);
+      return;
+    }
+    // A round is over.
+    cursor = 0;
+    if (waiting === 0) return update({ status: IndexStatus.done, message: null });
+    update({ status: IndexStatus.indexing, message: `${waiting} photos wait for their upload` });
+    waiting = 0;
+    retry = setTimeout(schedule, roundDelay);
+    roundDelay = Math.min(roundDelay * 2, MAX_ROUND_DELAY_MS);
   };
 
   const schedule = (): void => {
@@ -191,9 +237,11 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
       return progress;
     },
     setAssets(next) {
-      const sorted = [...next].sort();
-      if (sorted.length === hashes.length && sorted.every((h, i) => h === hashes[i])) return;
-      hashes = sorted;
+      if (next.length === hashes.length && next.every((h, i) => h === hashes[i])) return;
+      hashes = [...next];
+      cursor = 0;
+      waiting = 0;
+      roundDelay = retryMs;
       schedule();
     },
     onChange(listener) {

@@ -10,7 +10,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import type * as Y from 'yjs';
 import { readMlDerivative } from '../../../../models/src/derivatives/ml-derivative.js';
-import { getAsset, listAssets, observeAssets, type AssetId, type UserId } from '../../../../protocol/src/index.js';
+import { catalogMaps, factsIndex, getAsset, listAssets, observeAssets, type AssetId, type ExistsResponse, type UserId } from '../../../../protocol/src/index.js';
 import type { MlProvider, MlStatus, MlWorkerApi } from '../../ml/ml-api.js';
 import { createMlDerivativesClient } from './ml-derivatives-client.js';
 import { createMlIndexer, type MlEngine, type MlIndexer } from './ml-indexer.js';
@@ -37,6 +37,8 @@ export interface MlSession {
   /** The installed CLIP pack's id, once known (null: none installed). */
   readonly clipPack: string | null | undefined;
   onChange(listener: () => void): () => void;
+  /** Starts the worker now if smart search will need it (a device that only downloaded has not started it). */
+  warm(): void;
   close(): void;
 }
 
@@ -69,6 +71,19 @@ const installedClipPack = async (): Promise<string | null> => {
   return (clip?.id as string | undefined) ?? null;
 };
 
+/** The catalog's photos (not videos, not trashed), read from the columnar facts index. */
+const photoHashes = (doc: Y.Doc): string[] => {
+  const index = factsIndex(doc);
+  const { trashed } = catalogMaps(doc);
+  const out: string[] = [];
+  for (let slot = 0; slot < index.size; slot++) {
+    if (index.video[slot] === 1) continue;
+    const id = index.idAt(slot);
+    if (!trashed.has(id)) out.push(id);
+  }
+  return out;
+};
+
 export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOptions): MlSession => {
   const listeners = new Set<() => void>();
   const notify = (): void => {
@@ -94,14 +109,29 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
       notify();
       if (status.facePack !== FACE_PACK || status.clipPack !== clip) throw new Error(`the ML worker loaded ${status.facePack}/${status.clipPack}, expected ${FACE_PACK}/${clip}`);
       const api = remote;
-      return { faceModel: status.facePack, clipModel: status.clipPack, analyzeFaces: (image) => api.analyzeFaces(image), encodeImage: (image) => api.encodeImage(image) };
-    })());
+      return { faceModel: status.facePack, clipModel: status.clipPack, analyzeFaces: (image) => api.analyzeFaces(image), encodeImage: (image) => api.encodeImage(image) } satisfies MlEngine;
+    })().catch((error: unknown) => {
+      // Let a later pass try again (a pack download may have failed) rather than keep a rejected start.
+      engine = null;
+      remote?.[releaseProxy]();
+      worker?.terminate();
+      remote = null;
+      worker = null;
+      throw error;
+    }));
 
   const people = createPeopleIndex(doc);
   const search = createSmartSearch({
     assets: () => listAssets(doc),
     get: (id) => getAsset(doc, id as AssetId),
-    encodeText: () => (remote !== null && status?.clipPack ? (text: string) => (remote as Remote<MlWorkerApi>).encodeText(text) : null),
+    // The worker starts on the first query on a device that only downloaded its index.
+    encodeText: () =>
+      clipPack
+        ? async (text: string) => {
+            await startEngine();
+            return (remote as Remote<MlWorkerApi>).encodeText(text);
+          }
+        : null,
   });
   const store = openMlStore(user);
   const indexer = createMlIndexer({
@@ -109,7 +139,17 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
     remote: createMlDerivativesClient(getToken),
     models: async () => ({ faceModel: FACE_PACK, clipModel: await clipReady }),
     engine: startEngine,
-    loadImage: async (hash, allowLocal) => {
+    uploaded: async (hashes) => {
+      const token = getToken();
+      const response = await fetch('/api/blobs/exists', { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ hashes }) });
+      if (!response.ok) throw new Error(`blob exists query: HTTP ${response.status}`);
+      return new Set(((await response.json()) as ExistsResponse).exists);
+    },
+    loadImage: async (hash, { onServer, allowLocal }) => {
+      if (!onServer) {
+        const local = await localThumb(hash);
+        return local === null ? undefined : allowLocal ? local : null;
+      }
       const token = getToken();
       const get = async (path: string): Promise<Blob | null> => {
         const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => null);
@@ -120,6 +160,7 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
       const original = asset !== undefined && DECODABLE.has(asset.mime) && asset.size <= MAX_ORIGINAL_BYTES;
       return (await get(`/api/blobs/${hash}/preview`)) ?? (original ? await get(`/api/blobs/${hash}`) : null) ?? (allowLocal ? localThumb(hash) : null);
     },
+    retryMs: 1500,
     onResult: (record) => {
       const value = readMlDerivative(record.bytes);
       if (value.kind === 'faces') people.addFaces(value);
@@ -129,10 +170,17 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
   });
   indexer.onChange(notify);
 
+  // Throttled to at most 10 % of the main thread: listing a million photos takes a while.
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastCost = 0;
   const feed = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => indexer.setAssets(listAssets(doc).filter((a) => a.kind === 'image' && a.trashedAt === null).map((a) => a.hash)), 300);
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      const started = performance.now();
+      indexer.setAssets(photoHashes(doc));
+      lastCost = performance.now() - started;
+      timer = undefined;
+    }, Math.max(300, 10 * lastCost));
   };
   feed();
   const unobserve = observeAssets(doc, feed);
@@ -153,6 +201,13 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    warm() {
+      void clipReady
+        .then(async (clip) => {
+          if (clip !== null) await startEngine();
+        })
+        .catch(() => undefined);
     },
     close() {
       clearTimeout(timer);

@@ -1,7 +1,8 @@
 /**
- * The real server with its job queue on Redis (SHOEBOX_BLOB_REDIS_URL): derivative jobs go through BullMQ
- * on a real redis-server; uploads use tus 1.0 with native PATCH and OPTIONS over the uWS
- * transport (and the X-HTTP-Method-Override form old clients send).
+ * The blob store in the real server: its job queue on Redis (SHOEBOX_BLOB_REDIS_URL), so
+ * derivative jobs go through BullMQ on a real redis-server; tus 1.0 uploads with native PATCH and
+ * OPTIONS over the uWS transport (and the X-HTTP-Method-Override form old clients send); and
+ * blobs read by album members through the relay's room grants.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -77,4 +78,38 @@ describe('blob store on Redis with native tus methods', () => {
       }, { timeout: 30_000, interval: 200 })
       .toEqual({ thumbnail: 1, preview: 1, thumbhash: 1, metadata: 1, video: 1 });
   }, 90_000);
+});
+
+describe('album members read blobs through the relay grants', () => {
+  it('a blob registered in an album is readable by a member, and only then', async () => {
+    const owner = { authorization: `Bearer ${token}` };
+    const json = { ...owner, 'content-type': 'application/json' };
+    const kid = { email: 'kid@example.com', password: 'another long one', name: 'Kid' };
+    expect((await fetch(`${server.url}/api/auth/signup`, { method: 'POST', headers: json, body: JSON.stringify(kid) })).status).toBe(201);
+    const kidToken = ((await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', body: JSON.stringify(kid) })).json()) as { token: string }).token;
+    const asKid = { authorization: `Bearer ${kidToken}` };
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: owner })).json()) as { user: { id: string } };
+
+    const bytes = readFileSync(realPhotos()[2] as string);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    expect((await fetch(`${server.url}/api/blobs/${hash}`, { method: 'PUT', headers: owner, body: bytes })).status).toBe(201);
+    expect((await fetch(`${server.url}/api/blobs/${hash}`, { headers: asKid })).status).toBe(404);
+
+    // Nobody may add to an album they hold no grant for.
+    expect((await fetch(`${server.url}/api/blobs/${hash}/rooms/album:holiday`, { method: 'PUT', headers: owner })).status).toBe(403);
+    // The owner claims the album, shares it with the kid (read), and registers the photo.
+    expect((await fetch(`${server.url}/api/rooms/album:holiday/grants`, { method: 'PUT', headers: json, body: JSON.stringify({ userId: me.user.id, access: 'admin' }) })).status).toBe(201);
+    expect((await fetch(`${server.url}/api/rooms/album:holiday/grants`, { method: 'PUT', headers: json, body: JSON.stringify({ email: kid.email, access: 'read' }) })).status).toBe(201);
+    expect((await fetch(`${server.url}/api/blobs/${hash}/rooms/album:holiday`, { method: 'PUT', headers: owner })).status).toBe(200);
+
+    const read = await fetch(`${server.url}/api/blobs/${hash}`, { headers: asKid });
+    expect(read.status).toBe(200);
+    expect(Buffer.from(await read.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await fetch(`${server.url}/api/blobs/${hash}/thumbnail`, { headers: asKid })).status).toBe(200);
+
+    // Revoking the kid's grant at the relay takes the blob away at once.
+    const kidId = ((await (await fetch(`${server.url}/api/me`, { headers: asKid })).json()) as { user: { id: string } }).user.id;
+    expect((await fetch(`${server.url}/api/rooms/album:holiday/grants/${kidId}`, { method: 'DELETE', headers: owner })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/blobs/${hash}`, { headers: asKid })).status).toBe(404);
+  }, 60_000);
 });

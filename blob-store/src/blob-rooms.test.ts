@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoomId, UserId } from '../../protocol/src/index.js';
+import type { BlobAccessPolicy } from './blob-access.policy.js';
+import { ASSETS, startTestStore, type TestStore } from './test-kit.js';
+
+/** Room grants as the relay would hold them; 'album:broken' makes the relay fail. */
+const grants: Record<string, Record<string, 'read' | 'write'>> = { 'album:trip': { alice: 'write', bob: 'read' }, 'album:bobs': { bob: 'write' } };
+const asked: string[] = [];
+const access: BlobAccessPolicy = {
+  async canReadRoom(user: UserId, room: RoomId) {
+    asked.push(`${user}:${room}`);
+    if (room === 'album:broken') throw new Error('relay unreachable');
+    return grants[room]?.[user] !== undefined;
+  },
+  canWriteRoom: async (user, room) => grants[room]?.[user] === 'write',
+};
+
+describe('reading blobs through rooms (albums, catalogs)', () => {
+  let kit: TestStore;
+  let hash = '';
+  let bytes: Buffer;
+  beforeAll(async () => {
+    kit = await startTestStore({}, undefined, undefined, access);
+    ({ hash, bytes } = await kit.putFile('alice', join(ASSETS, 'formats/jpg/el_torcal_rocks.jpg')));
+  });
+  afterAll(() => kit.close());
+
+  const rooms = (user: 'alice' | 'bob', room: string, method = 'PUT') => fetch(`${kit.url}/api/blobs/${hash}/rooms/${room}`, { method, headers: kit.auth(user) });
+  const exists = async (user: 'alice' | 'bob') =>
+    ((await (await fetch(`${kit.url}/api/blobs/exists`, { method: 'POST', headers: kit.auth(user), body: JSON.stringify({ hashes: [hash] }) })).json()) as { exists: string[] }).exists;
+
+  it('a blob is private to its uploader until registered in a room', async () => {
+    expect((await kit.get('bob', `/api/blobs/${hash}`)).status).toBe(404);
+    expect(await exists('bob')).toEqual([]);
+  });
+
+  it('registering needs the blob to be yours and write access to the room', async () => {
+    expect((await rooms('bob', 'album:bobs')).status).toBe(404); // not bob's blob: indistinguishable from none
+    expect((await rooms('alice', 'album:bobs')).status).toBe(403);
+    expect((await rooms('alice', 'album:nowhere')).status).toBe(403);
+    expect((await rooms('alice', 'not-a-room')).status).toBe(400);
+    expect((await rooms('alice', 'album:..%2F..%2Fetc')).status).toBe(400);
+    expect((await kit.get(undefined, `/api/blobs/${hash}/rooms/album:trip`, {}, 'PUT')).status).toBe(401);
+  });
+
+  it("a room's readers read the blob, its derivatives and see it exist; removing it takes that back", async () => {
+    expect((await rooms('alice', 'album:trip')).status).toBe(200);
+    expect((await rooms('alice', 'album:trip')).status).toBe(200); // idempotent
+    const original = await kit.get('bob', `/api/blobs/${hash}`);
+    expect(original.status).toBe(200);
+    expect(Buffer.from(await original.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await kit.get('bob', `/api/blobs/${hash}/thumbnail`)).status).toBe(200);
+    expect(await exists('bob')).toEqual([hash]);
+    expect((await rooms('bob', 'album:trip', 'DELETE')).status).toBe(404); // only the uploader changes its rooms
+    expect((await rooms('alice', 'album:trip', 'DELETE')).status).toBe(204);
+    expect((await rooms('alice', 'album:trip', 'DELETE')).status).toBe(404);
+    expect((await kit.get('bob', `/api/blobs/${hash}`)).status).toBe(404);
+    expect(await exists('bob')).toEqual([]);
+  });
+
+  it('a failing relay answer counts as no access, and the store keeps serving', async () => {
+    grants['album:broken'] = { alice: 'write' };
+    expect((await rooms('alice', 'album:broken')).status).toBe(200);
+    asked.length = 0;
+    expect((await kit.get('bob', `/api/blobs/${hash}`)).status).toBe(404);
+    expect(asked).toEqual(['bob:album:broken']);
+    expect((await kit.get('alice', `/api/blobs/${hash}`)).status).toBe(200); // the uploader never asks the relay
+  });
+});
