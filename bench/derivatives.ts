@@ -6,11 +6,14 @@
  * gap to it is the queue, SQLite and fsyncs; and (b) Immich's pipeline re-created: decode +
  * rotate once to full-size pixels, then preview, thumbnail and thumbhash as separate passes.
  * Same 12 photos, same outputs, 2 at a time for every pipeline. Also upload MB/s over loopback with SHA-256
- * verification (plain PUT and tus) and a 1080p → 720p transcode's real-time factor.
+ * verification (plain PUT and tus PATCH from curl in another process to the uWS transport, beside
+ * the disk's own write+fsync of the same bytes, and again on tmpfs) and a 1080p → 720p
+ * transcode's real-time factor beside decoding the same source alone.
  * Writes bench/results/derivatives.json.
  *
  *   npm run bench:derivatives             # a few minutes on 2 cores
  *   BENCH_QUICK=1 npm run bench:derivatives
+ *   BENCH_ONLY=upload,video npm run bench:derivatives   # prints, does not write the results file
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';

@@ -17,12 +17,14 @@ const skip = new Set((process.env.SHOEBOX_BENCH_ML_SKIP ?? '').split(',').filter
 const root = join(import.meta.dirname, '..');
 const part = (script: string, ...args: string[]): unknown => {
   const started = Date.now();
+  const loadBeforePart = loadavg()[0] as number;
   process.stdout.write(`bench:ml ${script} ${args.join(' ')} … `);
   const out = execFileSync('npx', ['tsx', join('bench', script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
   if (line === undefined) throw new Error(`${script} ${args.join(' ')} printed no RESULT:\n${out}`);
   console.log(`${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return JSON.parse(line.slice('RESULT '.length));
+  // The 1-minute load average around each part: on a shared 2-core machine it says how far to trust it.
+  return { ...(JSON.parse(line.slice('RESULT '.length)) as object), loadAverage1mBeforeAfter: [Number(loadBeforePart.toFixed(1)), Number(loadavg()[0]?.toFixed(1))] };
 };
 
 const loadBefore = loadavg();

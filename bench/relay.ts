@@ -246,15 +246,22 @@ const main = async () => {
     bytesPerIdleConnection: ratio(shoebox.idle.bytesPerConnection, peer.idle.bytesPerConnection),
     firstJoinMs: ratio(num(shoebox.catalog.firstJoin.msToApplied), num(peer.catalog.firstJoin.msToApplied)),
   };
-  const sat = FANOUT.length - 2; // the saturation case (full run)
   const many = FANOUT.length - 1; // 2,000 devices connected (full run)
+  // Throughput is each relay's best delivered rate over the 20-room cases (its saturation), with
+  // the p99 of that same case: "5× the peer's msgs/s at an equal or better p99".
+  const best = (r: typeof shoebox) => {
+    const cases = r.fanout.slice(0, many);
+    const top = cases.reduce((a, b) => (num(b.deliveredPerSecond) > num(a.deliveredPerSecond) ? b : a));
+    return { name: top.name as string, deliveredPerSecond: num(top.deliveredPerSecond), p99Ms: num(top.p99Ms) };
+  };
   const targets = QUICK
     ? undefined
     : {
         deliveredAtLeast5xPeerAtEqualOrBetterP99: {
-          met: ratios.fanout[sat]!.deliveredPerSecond >= 5 && ratios.fanout[sat]!.p99 <= 1,
-          deliveredRatio: ratios.fanout[sat]!.deliveredPerSecond,
-          p99Ratio: ratios.fanout[sat]!.p99,
+          met: best(shoebox).deliveredPerSecond >= 5 * best(peer).deliveredPerSecond && best(shoebox).p99Ms <= best(peer).p99Ms,
+          deliveredRatio: ratio(best(shoebox).deliveredPerSecond, best(peer).deliveredPerSecond),
+          shoeboxBest: best(shoebox),
+          peerBest: best(peer),
         },
         p99AtMost50msWith2000Devices: { met: num(shoebox.fanout[many]!.p99Ms) <= 50, p99Ms: shoebox.fanout[many]!.p99Ms },
         atMost4KBPerIdleConnection: { met: shoebox.idle.bytesPerConnection <= 4096, bytes: shoebox.idle.bytesPerConnection },
@@ -267,7 +274,10 @@ const main = async () => {
     note:
       'Taken on a shared 2-core machine while other engineers ran builds and tests: absolute figures are noisy and low; ' +
       'both relays ran in the same run under the same conditions, one after the other, each alone in its process, with the load ' +
-      'generator in a third process on the same cores. Shoebox runs embedded (SQLite, fsync per commit, group commit) and acks after ' +
+      'generator in a third process on the same cores (frames pre-encoded, deliveries matched by reading varints, no compression ' +
+      'or masking work; its CPU and the relay\'s are in generatorCpuPercent / relayCpuPercent, % of one core over the window). ' +
+      'Idle memory: RSS after two forced full GCs (bench/relay-gc-hook.mjs), growth per connection over steps of connections held ' +
+      'open together; the figure is the median step. Shoebox runs embedded (SQLite, fsync per commit, group commit) and acks after ' +
       'commit; the peer keeps rooms in memory only (no persistence), so its "first join" is not cold. Ratios are Shoebox / peer ' +
       '(delivered msgs/s: higher is better; p99, bytes, ms: lower is better).',
     quick: QUICK,

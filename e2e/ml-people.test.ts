@@ -183,6 +183,8 @@ describe('People and search in the app', () => {
     expect(again.downloaded).toBe(0);
     await page.getByTestId('nav-people').click();
     await until('name after reload', async () => (await personTiles(page)).some((t) => t.name === 'Penny' && t.count === 5));
+    // Focusing the search box starts the ML worker (not needed after the reload) ahead of a query.
+    await page.getByTestId('search-input').focus();
   });
 
   it('a second device downloads the faces and embeddings instead of computing them, and sees the name', async () => {

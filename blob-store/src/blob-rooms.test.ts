@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomId, UserId } from '../../protocol/src/index.js';
+import { writeMlDerivative } from '../../models/src/derivatives/ml-derivative.js';
 import type { BlobAccessPolicy } from './blob-access.policy.js';
 import { ASSETS, startTestStore, type TestStore } from './test-kit.js';
 
@@ -52,11 +53,20 @@ describe('reading blobs through rooms (albums, catalogs)', () => {
     expect(Buffer.from(await original.arrayBuffer()).equals(bytes)).toBe(true);
     expect((await kit.get('bob', `/api/blobs/${hash}/thumbnail`)).status).toBe(200);
     expect(await exists('bob')).toEqual([hash]);
+    // Its ML derivatives ("index once") come along: a member's device reuses the uploader's.
+    const model = 'ViT-B-32__openai';
+    const clip = writeMlDerivative({ kind: 'clip', assetHash: hash, modelId: model, embedding: new Float32Array(512).fill(0.25) });
+    const ml = `${kit.url}/api/blobs/${hash}/derivatives/ml/${model}`;
+    expect((await fetch(ml, { method: 'PUT', headers: kit.auth('alice'), body: clip as Uint8Array<ArrayBuffer> })).status).toBe(201);
+    expect((await kit.get('bob', `/api/blobs/${hash}/derivatives/ml/${model}`)).status).toBe(200);
+    const query = await fetch(`${kit.url}/api/ml/derivatives/query`, { method: 'POST', headers: kit.auth('bob'), body: JSON.stringify({ modelId: model, hashes: [hash, hash] }) });
+    expect(await query.json()).toEqual({ present: [hash] });
     expect((await rooms('bob', 'album:trip', 'DELETE')).status).toBe(404); // only the uploader changes its rooms
     expect((await rooms('alice', 'album:trip', 'DELETE')).status).toBe(204);
     expect((await rooms('alice', 'album:trip', 'DELETE')).status).toBe(404);
     expect((await kit.get('bob', `/api/blobs/${hash}`)).status).toBe(404);
     expect(await exists('bob')).toEqual([]);
+    expect((await kit.get('bob', `/api/blobs/${hash}/derivatives/ml/ViT-B-32__openai`)).status).toBe(404);
   });
 
   it('a failing relay answer counts as no access, and the store keeps serving', async () => {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import type { BlobHash, PutBlobResponse, RoomId, UserId } from '../../protocol/src/index.js';
-import type { BlobAccessPolicy } from './blob-access.policy.js';
+import { createBlobReader, type BlobAccessPolicy } from './blob-access.policy.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobRecord, BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
@@ -126,18 +126,11 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
   };
 
   /** Readable record, or notFound: a blob the user may not read is indistinguishable from none. */
+  const reader = createBlobReader(blobs, access);
   const readable = async (user: UserId, hash: BlobHash): Promise<BlobRecord> => {
     const record = blobs.get(hash);
-    if (!record || !(blobs.canRead(user, hash) || (await readableViaRoom(user, hash)))) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
+    if (!record || !(await reader.canRead(user, hash))) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
     return record;
-  };
-  const readableViaRoom = async (user: UserId, hash: BlobHash, seen = new Map<RoomId, Promise<boolean>>()): Promise<boolean> => {
-    for (const room of blobs.roomsOf(hash)) {
-      let may = seen.get(room);
-      if (!may) seen.set(room, (may = access.canReadRoom(user, room).catch(() => false)));
-      if (await may) return true;
-    }
-    return false;
   };
   /** The user's own blob, for changing its rooms: anything else is notFound. */
   const owned = (user: UserId, hash: BlobHash): void => {
@@ -253,11 +246,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
 
     async exists(user, hashes) {
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);
-      const unique = [...new Set(hashes)];
-      const found = new Set(blobs.readable(user, unique));
-      const rooms = new Map<RoomId, Promise<boolean>>(); // one relay question per room per request
-      for (const hash of unique) if (!found.has(hash) && blobs.get(hash) && (await readableViaRoom(user, hash, rooms))) found.add(hash);
-      return unique.filter((hash) => found.has(hash));
+      return reader.readable(user, hashes);
     },
 
     async addToRoom(user, hash, room) {

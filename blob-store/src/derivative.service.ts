@@ -46,7 +46,8 @@ export interface DerivativeServiceDeps {
 
 export interface DerivativeService {
   /** `force` regenerates an output that exists ("re-run all"). */
-  run(hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean }): Promise<JobResult>;
+  /** A queue's JobHandler: `progress` hears a transcode's share done, in percent. */
+  run(hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean; progress?: (percent: number) => void }): Promise<JobResult>;
   /** Whether the output of a kind exists (file on disk, or thumbhash on the blob row). */
   isDone(hash: BlobHash, kind: DerivativeKind): Promise<boolean>;
   readonly files: DerivativeRepository;
@@ -132,7 +133,7 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
   };
 
   /** Probes, decides under the policy, and transcodes to a temp file renamed into place when needed. */
-  const transcode = async (hash: BlobHash, force = false): Promise<void> => {
+  const transcode = async (hash: BlobHash, force = false, progress?: (percent: number) => void): Promise<void> => {
     if (decoderFor(blobs.get(hash)?.mime ?? '') !== DecoderKind.video) return;
     const file = await backend.localFile(hash);
     const probe = await undecodable(video.probe(file));
@@ -140,7 +141,9 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
     if (plan.transcode && (force || !(await files.exists(hash, 'video')))) {
       const out = temps.path(`video-${hash}`, '.mp4');
       try {
-        await undecodable(video.transcode(file, out, { targetShortSide: config.transcodeShortSide, crf: config.transcodeCrf, preset: config.transcodePreset }));
+        const onProgress = progress && ((fraction: number) => progress(Math.round(fraction * 100)));
+        const settings = { targetShortSide: config.transcodeShortSide, crf: config.transcodeCrf, preset: config.transcodePreset };
+        await undecodable(video.transcode(file, out, { ...settings, onProgress, durationSeconds: probe.duration }));
         await files.moveIn(hash, 'video', out);
       } finally {
         await temps.remove(out);
@@ -149,9 +152,9 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
     plans.set(hash, config.transcodePolicy, plan, probe);
   };
 
-  const make = async (hash: BlobHash, mime: string, kind: DerivativeKind, force = false): Promise<void> => {
+  const make = async (hash: BlobHash, mime: string, kind: DerivativeKind, force = false, progress?: (percent: number) => void): Promise<void> => {
     if (kind === DerivativeKind.metadata) return extract(hash);
-    if (kind === DerivativeKind.video) return transcode(hash, force);
+    if (kind === DerivativeKind.video) return transcode(hash, force, progress);
     try {
       await makeFrom(hash, kind, await sourceOf(hash, mime));
     } catch (error) {
@@ -188,12 +191,12 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
   return {
     files,
     isDone,
-    async run(hash, kind, { force = false } = {}) {
+    async run(hash, kind, { force = false, progress } = {}) {
       const blob = blobs.get(hash);
       if (!blob) return { status: JobStatus.failed, error: 'blob is not recorded', retryable: false };
       try {
         if (!force && (await isDone(hash, kind))) return { status: JobStatus.skipped };
-        await make(hash, blob.mime, kind, force);
+        await make(hash, blob.mime, kind, force, progress);
         return { status: JobStatus.success };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { HttpRoute, UserId } from '../../protocol/src/index.js';
-import { uploadersOnly, type BlobAccessPolicy } from './blob-access.policy.js';
+import { createBlobReader, uploadersOnly, type BlobAccessPolicy } from './blob-access.policy.js';
 import type { BlobBackend } from './blob.backend.js';
 import { createAdminRoutes, createJobsAdmin } from './admin.routes.js';
 import { createBlobRepository } from './blob.repository.js';
@@ -73,7 +73,8 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
   const blobs = createBlobRepository(db);
   const uploads = createUploadRepository(db);
-  const ml = createMlDerivativeService({ blobs, ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
+  const access = options.access ?? uploadersOnly;
+  const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
   const metadata = createMetadataRepository(db);
   const plans = createVideoPlanRepository(db);
@@ -103,7 +104,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const queue: JobQueue = config.redisUrl
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
-  const service = createBlobService({ backend, blobs, queue, access: options.access ?? uploadersOnly, temps, derivatives, exiftool, metadata, uploads, plans, config });
+  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;

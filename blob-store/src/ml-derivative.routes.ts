@@ -54,7 +54,7 @@ export const createMlDerivativeRoutes = ({ service, authenticate }: MlDerivative
     route('HEAD', PATH, 0, download),
     route('POST', '/api/ml/derivatives/query', QUERY_BODY_LIMIT, async (req, user) => {
       const { modelId, hashes } = readQuery(await readJson(req));
-      return json(200, { present: service.present(user, parseModelId(modelId), hashes) } satisfies MlQueryResponse);
+      return json(200, { present: await service.present(user, parseModelId(modelId), hashes) } satisfies MlQueryResponse);
     }),
   ];
 };

@@ -8,6 +8,7 @@
  */
 import type { BlobHash, UserId } from '../../protocol/src/index.js';
 import { MlDerivativeError, mlDerivativeName, readMlDerivative, type MlDerivative } from '../../models/src/derivatives/ml-derivative.js';
+import type { BlobReader } from './blob-access.policy.js';
 import type { BlobRepository } from './blob.repository.js';
 import type { StoredFile } from './blob.service.js';
 import { BlobError, BlobErrorCode } from './errors.js';
@@ -19,7 +20,9 @@ export const MAX_ML_DERIVATIVE_BYTES = 1024 * 1024;
 export const MAX_ML_QUERY_HASHES = 1000;
 
 export interface MlDerivativeServiceDeps {
-  readonly blobs: Pick<BlobRepository, 'get' | 'canRead'>;
+  readonly blobs: Pick<BlobRepository, 'get'>;
+  /** Who may read a blob (its uploaders, and readers of rooms it is in). */
+  readonly reader: BlobReader;
   readonly ml: MlDerivativeRepository;
 }
 
@@ -27,7 +30,7 @@ export interface MlDerivativeService {
   /** Validates and stores an encoded derivative; the first write for (hash, model id) wins. */
   put(user: UserId, hash: BlobHash, modelId: ModelId, body: AsyncIterable<Uint8Array>, options?: { contentLength?: number }): Promise<{ created: boolean }>;
   get(user: UserId, hash: BlobHash, modelId: ModelId): Promise<StoredFile & { readonly sha256: string }>;
-  present(user: UserId, modelId: ModelId, hashes: readonly BlobHash[]): BlobHash[];
+  present(user: UserId, modelId: ModelId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
 }
 
 /** The model id as a ModelId, or invalidModelId (the grammar of models' `mlDerivativeName`). */
@@ -43,15 +46,15 @@ export const parseModelId = (value: unknown): ModelId => {
 
 const tooLarge = (): BlobError => new BlobError(BlobErrorCode.tooLarge, `an ML derivative may be at most ${MAX_ML_DERIVATIVE_BYTES} bytes`);
 
-export const createMlDerivativeService = ({ blobs, ml }: MlDerivativeServiceDeps): MlDerivativeService => {
+export const createMlDerivativeService = ({ blobs, reader, ml }: MlDerivativeServiceDeps): MlDerivativeService => {
   /** A blob the user may not read is indistinguishable from none. */
-  const mustRead = (user: UserId, hash: BlobHash): void => {
-    if (!blobs.canRead(user, hash) || !blobs.get(hash)) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
+  const mustRead = async (user: UserId, hash: BlobHash): Promise<void> => {
+    if (!blobs.get(hash) || !(await reader.canRead(user, hash))) throw new BlobError(BlobErrorCode.notFound, 'no such blob');
   };
 
   return {
     async put(user, hash, modelId, body, { contentLength } = {}) {
-      mustRead(user, hash);
+      await mustRead(user, hash);
       if (contentLength !== undefined && contentLength > MAX_ML_DERIVATIVE_BYTES) throw tooLarge();
       const chunks: Uint8Array[] = [];
       let size = 0;
@@ -73,16 +76,19 @@ export const createMlDerivativeService = ({ blobs, ml }: MlDerivativeServiceDeps
     },
 
     async get(user, hash, modelId) {
-      mustRead(user, hash);
+      await mustRead(user, hash);
       const record = ml.get(hash, modelId);
       const size = record ? await ml.size(hash, modelId) : undefined;
       if (!record || size === undefined) throw new BlobError(BlobErrorCode.notFound, `no ${modelId} derivative for this blob`);
       return { file: ml.pathOf(hash, modelId), size, mime: 'application/octet-stream', sha256: record.sha256 };
     },
 
-    present(user, modelId, hashes) {
+    async present(user, modelId, hashes) {
       if (hashes.length > MAX_ML_QUERY_HASHES) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${MAX_ML_QUERY_HASHES} hashes per query`);
-      return ml.present(user, modelId, hashes);
+      const found = new Set(ml.present(user, modelId, hashes)); // the uploader's own, in one statement
+      const viaRooms = await reader.readable(user, hashes.filter((hash) => !found.has(hash) && ml.get(hash, modelId) !== undefined));
+      for (const hash of viaRooms) found.add(hash);
+      return [...new Set(hashes)].filter((hash) => found.has(hash));
     },
   };
 };

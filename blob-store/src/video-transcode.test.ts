@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, startTestStore, type TestStore } from './test-kit.js';
 import type { TranscodePolicy} from './transcode-policy.js';
 import { planTranscode, transcodePolicies, type VideoProbe } from './transcode-policy.js';
+import { createVideoTools } from './video.repository.js';
 
 const h264: VideoProbe = { formatName: 'mov,mp4,m4a,3gp,3g2,mj2', duration: 3, video: { codec: 'h264', width: 1920, height: 1080, pixelFormat: 'yuv420p', bitrate: 12_000_000 }, audio: { codec: 'aac' } };
 const settings = (policy: TranscodePolicy, maxBitrateKbps = 0) => ({ policy, targetShortSide: 720, maxBitrateKbps });
@@ -126,4 +127,25 @@ describe('GET /api/blobs/:hash/video', () => {
       await disabled.close();
     }
   }, 120_000);
+});
+
+describe('transcode progress', () => {
+  it("reports ffmpeg's progress as a rising share that reaches the end", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'video-progress-'));
+    try {
+      const src = join(dir, 'src.mp4');
+      ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=duration=3:size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', src]);
+      const tools = createVideoTools({ ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe', timeoutMs: 60_000 });
+      const seen: number[] = [];
+      const { duration } = await tools.probe(src);
+      await tools.transcode(src, join(dir, 'out.mp4'), { targetShortSide: 144, crf: 23, preset: 'ultrafast', durationSeconds: duration, onProgress: (f) => seen.push(f) });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= (seen[i - 1] ?? 0)))).toBe(true);
+      expect(seen.at(-1)).toBeGreaterThan(0.9);
+      expect(probe(join(dir, 'out.mp4')).streams.find((s) => s.codec_name === 'h264')).toMatchObject({ height: 144 });
+      await expect(tools.transcode(join(dir, 'missing.mp4'), join(dir, 'x.mp4'), { targetShortSide: 144, crf: 23, preset: 'ultrafast', durationSeconds: 3, onProgress: () => {} })).rejects.toThrow(/ffmpeg failed/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,7 +5,7 @@
  *   const probe = await video.probe(file) // { formatName, duration, video: { codec, … }, audio }
  *   await video.transcode(file, '/data/blobs/tmp/x.mp4', { targetShortSide: 720, crf: 23, preset: 'ultrafast' })
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { VideoProbe } from './transcode-policy.js';
 
 export interface VideoToolsOptions {
@@ -21,6 +21,9 @@ export interface TranscodeOptions {
   readonly preset: string;
   /** ffmpeg threads; 0 lets it choose. */
   readonly threads?: number;
+  /** Called with the share done (0–1) as ffmpeg reports it; needs the source's duration. */
+  readonly onProgress?: (fraction: number) => void;
+  readonly durationSeconds?: number;
 }
 
 export interface VideoTools {
@@ -33,6 +36,30 @@ const run = (command: string, args: readonly string[], timeoutMs: number): Promi
     execFile(command, args, { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command.split('/').pop()} failed: ${(stderr || error.message).trim().slice(-500)}`));
       else resolve(stdout);
+    });
+  });
+
+/** Runs ffmpeg with `-progress pipe:1`, reporting each `out_time_us` line; stderr's tail explains a failure. */
+const runWithProgress = (command: string, args: readonly string[], timeoutMs: number, onTime: (seconds: number) => void): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, ['-progress', 'pipe:1', '-nostats', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let pending = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^out_time_us=(\d+)$/.exec(line.trim());
+        if (match) onTime(Number(match[1]) / 1e6);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => void (stderr = (stderr + text).slice(-2000)));
+    child.once('error', (error) => (clearTimeout(timer), reject(new Error(`${command.split('/').pop()} failed: ${error.message}`))));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command.split('/').pop()} failed: ${(stderr || `exit ${code ?? signal}`).trim().slice(-500)}`));
     });
   });
 
@@ -71,13 +98,11 @@ export const createVideoTools = (options: VideoToolsOptions): VideoTools => ({
     };
   },
 
-  async transcode(file, outFile, { targetShortSide, crf, preset, threads = 0 }) {
+  async transcode(file, outFile, { targetShortSide, crf, preset, threads = 0, onProgress, durationSeconds }) {
     const t = targetShortSide;
     // Short side down to the target (never up), the other side even and in proportion.
     const scale = `scale=w='if(gte(iw,ih),-2,min(${t},trunc(iw/2)*2))':h='if(gte(iw,ih),min(${t},trunc(ih/2)*2),-2)'`;
-    await run(
-      options.ffmpegPath,
-      [
+    const args = [
         '-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', file,
         '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1',
         // Bilinear: for a 1.5× downscale it looks the same as the default bicubic and costs less CPU.
@@ -85,8 +110,11 @@ export const createVideoTools = (options: VideoToolsOptions): VideoTools => ({
         '-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-threads', String(threads),
         '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
         '-movflags', '+faststart', '-f', 'mp4', outFile,
-      ],
-      options.timeoutMs,
-    );
+    ];
+    if (onProgress && durationSeconds && durationSeconds > 0) {
+      await runWithProgress(options.ffmpegPath, args, options.timeoutMs, (seconds) => onProgress(Math.min(1, seconds / durationSeconds)));
+    } else {
+      await run(options.ffmpegPath, args, options.timeoutMs);
+    }
   },
 });

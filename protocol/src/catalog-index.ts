@@ -75,7 +75,8 @@ export class FactsIndex {
 
   /** Makes room for `count` assets in all (a cold load knows the total from the chunk headers). */
   reserve(count: number): void {
-    if (count > this.taken.length) this.resize(count);
+    // Exactly the count for a cold load, else doubling (one import at a time stays linear).
+    if (count > this.taken.length) this.resize(Math.max(count, Math.min(this.taken.length * 2, count * 2)));
     let table = this.table.length;
     while (count * 2 > table) table *= 2;
     if (table > this.table.length) this.rehash(table);

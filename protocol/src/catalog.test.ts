@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  BULK_ADDED,
   CATALOG_SCHEMA_VERSION,
   addAsset,
+  addAssets,
+  factsIndex,
+  observeAssets,
   catalogMaps,
   compareTakenDesc,
   dayOf,
@@ -70,5 +74,32 @@ describe('catalog schema (v1 behaviours kept by v2)', () => {
     const list = [facts(1), facts(3), facts(2, facts(3).takenAt)].sort(compareTakenDesc);
     expect(list.map((f) => f.name)).toEqual(['IMG_2.jpg', 'IMG_3.jpg', 'IMG_1.jpg']);
     expect(dayOf(facts(3))).toBe('2024-05-13');
+  });
+});
+
+describe('observeAssets', () => {
+  it('reports new and re-chosen assets as ids, and a bulk load as a count with an index sized once', () => {
+    const source = new Y.Doc();
+    addAssets(source, Array.from({ length: BULK_ADDED + 5 }, (_, i) => factsOf(i + 1)));
+    const doc = new Y.Doc();
+    factsIndex(doc);
+    const calls: [number, number][] = [];
+    const seen: string[][] = [];
+    observeAssets(doc, (ids, bulk) => {
+      calls.push([ids.size, bulk]);
+      seen.push([...ids]);
+    });
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(source));
+    expect(calls).toEqual([[0, BULK_ADDED + 5]]);
+    expect(factsIndex(doc).size).toBe(BULK_ADDED + 5);
+    addAsset(doc, factsOf(BULK_ADDED + 100));
+    // The same photo imported earlier elsewhere is re-chosen (F2): reported by id.
+    const other = new Y.Doc();
+    addAsset(other, factsOf(3, { importedAt: 1 }));
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
+    expect(calls.slice(1)).toEqual([[1, 0], [1, 0]]);
+    expect(seen[1]).toEqual([assetIdOf(factsOf(BULK_ADDED + 100).hash)]);
+    expect(seen[2]).toEqual([assetIdOf(factsOf(3).hash)]);
+    expect(getAsset(doc, assetIdOf(factsOf(3).hash))?.importedAt).toBe(1);
   });
 });

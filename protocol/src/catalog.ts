@@ -83,8 +83,15 @@ export const catalogMaps = (doc: Y.Doc) => ({
  * observers, incrementally and monotonically (an asset once known is never forgotten).
  * A malformed chunk from a peer is skipped and counted, never thrown out of an observer.
  */
+/** What a transaction added to a facts index: new slots `from`–`to` (exclusive), and existing slots whose kept record changed (F2). */
+export interface FactsAdded {
+  readonly from: number;
+  readonly to: number;
+  readonly changed: readonly number[];
+}
+
 export class DocFactsIndex extends FactsIndex {
-  private readonly added = new WeakMap<Y.Transaction, Set<AssetId>>();
+  private readonly added = new WeakMap<Y.Transaction, { from: number; changed: number[] }>();
 
   constructor(doc: Y.Doc) {
     super();
@@ -98,33 +105,41 @@ export class DocFactsIndex extends FactsIndex {
     // to the index. A peer's update may delete the old chunks while the rewritten one is still
     // pending on a missing dependency; forgetting then would drop assets for a while.
     facts.observe((event) => {
-      const ids = this.touched(event.transaction);
-      for (const item of event.changes.added) for (const chunk of item.content.getContent() as unknown[]) this.addAny(chunk, ids);
+      const t = this.touched(event.transaction);
+      const chunks: unknown[] = [];
+      for (const item of event.changes.added) for (const chunk of item.content.getContent() as unknown[]) chunks.push(chunk);
+      // A cold load or a first sync arrives as one transaction: size the columns once.
+      let adding = 0;
+      for (const chunk of chunks) adding += factsChunkCount(chunk);
+      this.reserve(this.size + adding);
+      for (const chunk of chunks) this.addAny(chunk, t);
     });
     assets.observe((event) => {
-      const ids = this.touched(event.transaction);
+      const t = this.touched(event.transaction);
       for (const key of event.keysChanged) {
         const f = assets.get(key);
-        if (f) this.addAny(f, ids);
+        if (f) this.addAny(f, t);
       }
     });
   }
 
-  /** Ids whose facts appeared or changed in a transaction. */
-  addedIn(tr: Y.Transaction): ReadonlySet<AssetId> | undefined {
-    return this.added.get(tr);
+  /** Slots whose facts appeared or changed in a transaction (numbers, not ids: a cold load adds a million). */
+  addedIn(tr: Y.Transaction): FactsAdded | undefined {
+    const t = this.added.get(tr);
+    return t && { from: t.from, to: this.size, changed: t.changed };
   }
 
-  private touched(tr: Y.Transaction): Set<AssetId> {
-    let ids = this.added.get(tr);
-    if (!ids) this.added.set(tr, (ids = new Set()));
-    return ids;
+  private touched(tr: Y.Transaction): { from: number; changed: number[] } {
+    let t = this.added.get(tr);
+    if (!t) this.added.set(tr, (t = { from: this.size, changed: [] }));
+    return t;
   }
 
-  private addAny(value: unknown, ids: Set<AssetId> | null): void {
+  private addAny(value: unknown, t: { from: number; changed: number[] } | null): void {
     if (value instanceof Uint8Array) {
       const slots = this.addChunk(value);
-      if (ids && slots) for (const slot of slots) ids.add(this.idAt(slot));
+      // New slots are the range from t.from on; only re-chosen existing ones are listed.
+      if (t && slots) for (const slot of slots) if (slot < t.from) t.changed.push(slot);
       return;
     }
     if (value === null || typeof value !== 'object' || !('hash' in value)) {
@@ -132,7 +147,7 @@ export class DocFactsIndex extends FactsIndex {
       return;
     }
     const slot = this.addLoose(value as AssetFacts);
-    if (ids && slot >= 0) ids.add(this.idAt(slot));
+    if (t && slot >= 0 && slot < t.from) t.changed.push(slot);
   }
 }
 
@@ -355,21 +370,33 @@ export const listAssets = (doc: Y.Doc): CatalogAsset[] => {
   return out;
 };
 
+/** Above this many new assets in one transaction (a cold load, a first sync) observers get a count, not ids. */
+export const BULK_ADDED = 10_000;
+
 /**
  * Calls back once per transaction with the asset ids whose facts or user state it touched
- * (the timeline's incremental feed). Album and people changes are not asset changes.
+ * (the timeline's incremental feed). Album and people changes are not asset changes. A
+ * transaction that adds more than BULK_ADDED assets reports them as `bulkAdded` (their slots
+ * are the facts index's newest) instead of building a million id strings.
  */
-export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => {
+export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>, bulkAdded: number) => void): (() => void) => {
   const index = factsIndex(doc);
   const maps = catalogMaps(doc);
   const keyed = new Set<object>(ASSET_KEYED.map((k) => maps[k]));
   const onAfter = (tr: Y.Transaction): void => {
-    const ids = new Set<AssetId>(index.addedIn(tr));
+    const ids = new Set<AssetId>();
+    let bulk = 0;
+    const added = index.addedIn(tr);
+    if (added) {
+      for (const slot of added.changed) ids.add(index.idAt(slot));
+      if (added.to - added.from > BULK_ADDED) bulk = added.to - added.from;
+      else for (let slot = added.from; slot < added.to; slot++) ids.add(index.idAt(slot));
+    }
     for (const [type, keys] of tr.changed) {
       if (keyed.has(type)) for (const key of keys) if (key !== null) ids.add(key as AssetId);
       if ((type as unknown) === maps.tags) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
     }
-    if (ids.size > 0) onChange(ids);
+    if (ids.size > 0 || bulk > 0) onChange(ids, bulk);
   };
   doc.on('afterTransaction', onAfter);
   return () => doc.off('afterTransaction', onAfter);

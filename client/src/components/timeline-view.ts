@@ -108,6 +108,19 @@ export class TimelineViewElement extends LitElement {
     window.scrollTo({ top: box.docTop + Math.max(0, Math.min(1, fraction)) * spacer - 64, behavior: 'instant' });
   }
 
+  private markedFirstTiles = false;
+
+  /**
+   * Marks the first render with tiles in the User Timing timeline (`shoebox:first-tiles`,
+   * detail: where they came from), so a test can tell when the first page was ready even if
+   * the CRDT load blocks the main thread right after.
+   */
+  protected override updated(): void {
+    if (this.markedFirstTiles || !this.view || this.view.count === 0 || !this.renderRoot.querySelector('sbx-day-group')) return;
+    this.markedFirstTiles = true;
+    performance.mark('shoebox:first-tiles', { detail: { source: this.view.materialized ? 'materialized' : 'crdt' } });
+  }
+
   override render() {
     const view = this.view;
     if (!this.loaded) return html`<div class="empty" data-testid="timeline-loading"></div>`;

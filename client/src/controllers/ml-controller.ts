@@ -74,6 +74,7 @@ export class MlController extends LibraryBoundController {
       user: library.session.user.id as UserId,
       getToken: () => library.session.token,
       localThumb: async (hash) => (await library.db.thumbs.get(hash).catch(() => undefined))?.blob ?? null,
+      localThumbs: async (hashes) => new Set((await library.db.thumbs.where('hash').anyOf([...hashes]).primaryKeys().catch(() => [])) as string[]),
     });
     this.session = session;
     const off = session.onChange(() => {

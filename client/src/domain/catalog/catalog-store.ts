@@ -72,6 +72,7 @@ export const openCatalog = (user: UserId, { autoStartMs = 2000 } = {}): CatalogS
 
 /**
  * Calls back once per transaction with the asset ids whose facts or user state changed (an
- * import of 500 files or a remote sync step2 is one call).
+ * import of 500 files or a remote sync step2 is one call); more than BULK_ADDED new assets
+ * (a cold load, a first sync) come as a count instead of ids.
  */
-export const observeCatalog = (doc: Y.Doc, onChange: (ids: Set<AssetId>) => void): (() => void) => observeAssets(doc, onChange);
+export const observeCatalog = (doc: Y.Doc, onChange: (ids: Set<AssetId>, bulkAdded: number) => void): (() => void) => observeAssets(doc, onChange);

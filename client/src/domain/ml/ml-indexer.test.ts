@@ -71,7 +71,7 @@ describe('ML indexer', () => {
           starts++;
           return engine(calls);
         },
-        uploaded: async (hs) => new Set(hs.filter((h) => uploaded.has(h))),
+        locate: async (hs) => ({ server: new Set(hs.filter((h) => uploaded.has(h))), local: new Set<string>() }),
         loadImage: async (h) => new Blob([h.slice(-1)]),
         onResult: (r) => results.push(`${r.origin}:${r.hash.slice(-1)}/${r.modelId}`),
         retryMs: 10,
@@ -109,7 +109,7 @@ describe('ML indexer', () => {
       remote: remote.client,
       models: async () => engine(calls),
       engine: async () => engine(calls),
-      uploaded: async (hs) => new Set(hs.filter((h) => uploaded.has(h))),
+      locate: async (hs) => ({ server: new Set(hs.filter((h) => uploaded.has(h))), local: new Set(hs) }),
       // This device imported the photos: it has their thumbnails before the server has them.
       loadImage: async (h, { onServer, allowLocal }) => ((onServer && available) || allowLocal ? new Blob([h.slice(-1)]) : null),
       onResult: () => undefined,
@@ -133,7 +133,7 @@ describe('ML indexer', () => {
   it('records a photo the engine cannot read as failed instead of retrying it forever', async () => {
     const broken: MlEngine = { ...engine([]), analyzeFaces: async () => Promise.reject(new Error('cannot decode')) };
     const store = openMlStore('indexer-3' as UserId);
-    const indexer = createMlIndexer({ store, remote: blobStore(new Set()).client, models: async () => broken, engine: async () => broken, uploaded: async (hs) => new Set(hs), loadImage: async () => new Blob(['x']), onResult: () => undefined });
+    const indexer = createMlIndexer({ store, remote: blobStore(new Set()).client, models: async () => broken, engine: async () => broken, locate: async (hs) => ({ server: new Set(hs), local: new Set<string>() }), loadImage: async () => new Blob(['x']), onResult: () => undefined });
     indexer.setAssets([hash(9)]);
     await settled(indexer);
     expect(indexer.progress).toMatchObject({ failed: 1, computed: 1 });
@@ -153,8 +153,10 @@ describe('ML indexer', () => {
         starts++;
         return engine([]);
       },
-      uploaded: async () => new Set(),
-      loadImage: async () => undefined,
+      locate: async () => ({ server: new Set<string>(), local: new Set<string>() }),
+      loadImage: async () => {
+        throw new Error('nothing to load');
+      },
       onResult: () => undefined,
       retryMs: 60_000,
     });

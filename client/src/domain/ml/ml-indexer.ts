@@ -46,23 +46,29 @@ export interface MlIndexerDeps {
   readonly models: () => Promise<MlModels>;
   /** Starts the ML worker on first need (its models must be the ones `models` named). */
   readonly engine: () => Promise<MlEngine>;
-  /** Which of these photos the server holds (their originals are uploaded). */
-  readonly uploaded: (hashes: readonly string[]) => Promise<Set<string>>;
+  /** Which of these photos the server holds (originals uploaded) and which this device has a thumbnail of. */
+  readonly locate: (hashes: readonly string[]) => Promise<{ readonly server: Set<string>; readonly local: Set<string> }>;
   /**
    * The image to analyse: from the server when `onServer`, or (when `allowLocal`) this device's
-   * thumbnail; null = not yet, try again next round; undefined = neither server nor device has it.
+   * thumbnail; null = not yet, try again next round.
    */
-  readonly loadImage: (hash: string, where: { onServer: boolean; allowLocal: boolean }) => Promise<Blob | null | undefined>;
+  readonly loadImage: (hash: string, where: { onServer: boolean; allowLocal: boolean }) => Promise<Blob | null>;
   /** Every result, stored or new, once (at start for stored ones). */
   readonly onResult: (record: MlRecord) => void;
   /** Delay before another round over photos whose image was not available yet (doubles while nothing changes). */
   readonly retryMs?: number;
 }
 
+/** The photos to index, read by position (a live view on the catalog; undefined = skip this position). */
+export interface PhotoList {
+  readonly length: number;
+  at(position: number): string | undefined;
+}
+
 export interface MlIndexer {
   readonly progress: IndexProgress;
-  /** The photos to index (the catalog's non-trashed images); starts a pass when it changes. */
-  setAssets(hashes: readonly string[]): void;
+  /** The photos to index (the catalog's non-trashed images); call again when they change: indexing restarts from the top. */
+  setAssets(photos: PhotoList | readonly string[]): void;
   onChange(listener: () => void): () => void;
   stop(): void;
 }
@@ -78,7 +84,6 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   const { store, remote, retryMs = 2000 } = deps;
   let progress: IndexProgress = { status: IndexStatus.idle, total: 0, done: 0, computed: 0, downloaded: 0, failed: 0, message: null };
   const listeners = new Set<() => void>();
-  let hashes: string[] = [];
   let running = false;
   let again = false;
   let stopped = false;
@@ -86,7 +91,8 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   const attempts = new Map<string, number>();
   let cursor = 0;
   let waiting = 0;
-  let counted: string[] | null = null;
+  let counted: PhotoList | null = null;
+  let photos: PhotoList = [];
   let roundDelay = retryMs;
   const have = new Set<string>();
   const failed = new Set<string>();
@@ -117,12 +123,14 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   };
 
   /** 'later': no pixels yet (retried next round); 'waiting': the photo is neither on the server nor on this device. */
-  const compute = async (hash: string, models: readonly string[], onServer: boolean): Promise<'done' | 'later' | 'waiting'> => {
+  const compute = async (hash: string, models: readonly string[], onServer: boolean): Promise<'done' | 'later'> => {
     const tries = (attempts.get(hash) ?? 0) + 1;
-    attempts.set(hash, tries);
     const image = await deps.loadImage(hash, { onServer, allowLocal: tries > LOCAL_AFTER_ATTEMPTS });
-    if (image === undefined) return 'waiting';
-    if (image === null) return 'later';
+    if (image === null) {
+      attempts.set(hash, tries);
+      return 'later';
+    }
+    attempts.delete(hash);
     const engine = await deps.engine();
     for (const modelId of models) {
       let bytes: Uint8Array;
@@ -159,21 +167,27 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
   const pass = async (): Promise<void> => {
     await loaded;
     // The worker (and its models) start only once there is a photo to index.
-    if (hashes.length === 0) return update({ status: IndexStatus.idle });
+    if (photos.length === 0) return update({ status: IndexStatus.idle });
     const named = await deps.models();
     const models = [named.faceModel, ...(named.clipModel === null ? [] : [named.clipModel])];
-    const wanted = hashes;
+    const wanted = photos;
     if (counted !== wanted) {
       counted = wanted;
       let done = 0;
-      for (const h of wanted) for (const m of models) if (!isOpen(h, m)) done++;
-      update({ status: IndexStatus.indexing, total: wanted.length * models.length, done, message: null });
+      let total = 0;
+      for (let i = 0; i < wanted.length; i++) {
+        const h = wanted.at(i);
+        if (h === undefined) continue;
+        total += models.length;
+        for (const m of models) if (!isOpen(h, m)) done++;
+      }
+      update({ status: IndexStatus.indexing, total, done, message: null });
     } else update({ status: IndexStatus.indexing });
     const batch = new Map<string, string[]>();
     while (cursor < wanted.length && batch.size < PASS_LIMIT) {
-      const hash = wanted[cursor++] as string;
-      const need = models.filter((m) => isOpen(hash, m));
-      if (need.length > 0) batch.set(hash, need);
+      const hash = wanted.at(cursor++);
+      const need = hash === undefined ? [] : models.filter((m) => isOpen(hash, m));
+      if (need.length > 0) batch.set(hash as string, need);
     }
     // 1. Download what other devices already computed.
     for (const modelId of models) {
@@ -191,11 +205,12 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     }
     // 2. Compute the rest here, one photo at a time (all models from one decode of its image).
     if (batch.size > 0) {
-      const onServer = await deps.uploaded([...batch.keys()]);
+      const where = await deps.locate([...batch.keys()]);
       for (const [hash, need] of batch) {
         if (stopped || again) return;
-        const outcome = await compute(hash, need, onServer.has(hash));
-        if (outcome !== 'done') waiting++;
+        // Neither uploaded nor imported here: another device is still uploading it (or it never will).
+        if (!where.server.has(hash) && !where.local.has(hash)) waiting++;
+        else if ((await compute(hash, need, where.server.has(hash))) === 'later') waiting++;
       }
     }
     // 3. Results computed before their photo reached the server are shared now.
@@ -237,8 +252,8 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
       return progress;
     },
     setAssets(next) {
-      if (next.length === hashes.length && next.every((h, i) => h === hashes[i])) return;
-      hashes = [...next];
+      photos = next;
+      counted = null;
       cursor = 0;
       waiting = 0;
       roundDelay = retryMs;

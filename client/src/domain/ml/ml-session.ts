@@ -13,7 +13,7 @@ import { readMlDerivative } from '../../../../models/src/derivatives/ml-derivati
 import { catalogMaps, factsIndex, getAsset, listAssets, observeAssets, type AssetId, type ExistsResponse, type UserId } from '../../../../protocol/src/index.js';
 import type { MlProvider, MlStatus, MlWorkerApi } from '../../ml/ml-api.js';
 import { createMlDerivativesClient } from './ml-derivatives-client.js';
-import { createMlIndexer, type MlEngine, type MlIndexer } from './ml-indexer.js';
+import { createMlIndexer, type MlEngine, type MlIndexer, type PhotoList } from './ml-indexer.js';
 import { openMlStore } from './ml-store.js';
 import { createPeopleIndex, type PeopleIndex } from './people-index.js';
 import { createSmartSearch, type SmartSearch } from './smart-search.js';
@@ -48,6 +48,8 @@ export interface MlSessionOptions {
   readonly getToken: () => string | null;
   /** This device's thumbnail of an asset, when it has one. */
   readonly localThumb: (hash: string) => Promise<Blob | null>;
+  /** Which of these assets this device has a thumbnail of. */
+  readonly localThumbs: (hashes: readonly string[]) => Promise<Set<string>>;
 }
 
 type GpuAdapterLike = { isFallbackAdapter?: boolean; info?: { architecture?: string; vendor?: string; description?: string } } | null;
@@ -71,20 +73,23 @@ const installedClipPack = async (): Promise<string | null> => {
   return (clip?.id as string | undefined) ?? null;
 };
 
-/** The catalog's photos (not videos, not trashed), read from the columnar facts index. */
-const photoHashes = (doc: Y.Doc): string[] => {
+/** The catalog's photos (not videos, not trashed) as a live view on the columnar facts index: no copy of a million ids. */
+const photoList = (doc: Y.Doc): PhotoList => {
   const index = factsIndex(doc);
   const { trashed } = catalogMaps(doc);
-  const out: string[] = [];
-  for (let slot = 0; slot < index.size; slot++) {
-    if (index.video[slot] === 1) continue;
-    const id = index.idAt(slot);
-    if (!trashed.has(id)) out.push(id);
-  }
-  return out;
+  return {
+    get length() {
+      return index.size;
+    },
+    at(slot) {
+      if (slot >= index.size || index.video[slot] === 1) return undefined;
+      const id = index.idAt(slot);
+      return trashed.has(id) ? undefined : id;
+    },
+  };
 };
 
-export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOptions): MlSession => {
+export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: MlSessionOptions): MlSession => {
   const listeners = new Set<() => void>();
   const notify = (): void => {
     for (const listener of listeners) listener();
@@ -139,17 +144,14 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
     remote: createMlDerivativesClient(getToken),
     models: async () => ({ faceModel: FACE_PACK, clipModel: await clipReady }),
     engine: startEngine,
-    uploaded: async (hashes) => {
+    locate: async (hashes) => {
       const token = getToken();
       const response = await fetch('/api/blobs/exists', { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ hashes }) });
       if (!response.ok) throw new Error(`blob exists query: HTTP ${response.status}`);
-      return new Set(((await response.json()) as ExistsResponse).exists);
+      return { server: new Set(((await response.json()) as ExistsResponse).exists), local: await localThumbs(hashes) };
     },
     loadImage: async (hash, { onServer, allowLocal }) => {
-      if (!onServer) {
-        const local = await localThumb(hash);
-        return local === null ? undefined : allowLocal ? local : null;
-      }
+      if (!onServer) return allowLocal ? localThumb(hash) : null;
       const token = getToken();
       const get = async (path: string): Promise<Blob | null> => {
         const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => null);
@@ -170,17 +172,15 @@ export const openMlSession = ({ doc, user, getToken, localThumb }: MlSessionOpti
   });
   indexer.onChange(notify);
 
-  // Throttled to at most 10 % of the main thread: listing a million photos takes a while.
+  const photos = photoList(doc);
+  // Each restart rescans the library (≈ 0.5 µs a photo), so big libraries restart seldom: 5 s per million.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastCost = 0;
   const feed = (): void => {
     if (timer !== undefined) return;
     timer = setTimeout(() => {
-      const started = performance.now();
-      indexer.setAssets(photoHashes(doc));
-      lastCost = performance.now() - started;
       timer = undefined;
-    }, Math.max(300, 10 * lastCost));
+      indexer.setAssets(photos);
+    }, Math.max(300, photos.length / 200));
   };
   feed();
   const unobserve = observeAssets(doc, feed);
