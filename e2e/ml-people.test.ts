@@ -243,4 +243,26 @@ describe('People and search in the app', () => {
     await page.keyboard.press('Escape');
     expect(a.errors, a.errors.join('\n')).toEqual([]);
   });
+
+  it('without a CLIP pack, search matches names and says that smart search needs a CLIP model', async () => {
+    const bare = await startServer({ env: { SHOEBOX_MODELS_DIR: mkdtempSync(join(tmpdir(), 'shoebox-no-packs-')) } });
+    try {
+      const index = (await (await fetch(`${bare.url}/models/index.json`)).json()) as { packs: { kind: string }[] };
+      expect(index.packs.filter((p) => p.kind === 'clip'), 'a CLIP pack is in the build (dist/client/models); this test needs none').toEqual([]);
+      const device = await openDevice(browser, bare.url);
+      await device.page.getByTestId('signup-form').waitFor();
+      await signInAs(device, true);
+      await device.page.getByTestId('import-input').setInputFiles(photos.filter((p) => /(penny1|sheldon1)\.jpg$/.test(p)));
+      await until('2 tiles', async () => (await device.page.getByTestId('asset-tile').count()) === 2);
+      await device.page.getByTestId('search-input').fill('PENNY');
+      await device.page.getByTestId('search-input').press('Enter');
+      await until('metadata results', async () => (await device.page.getByTestId('search-mode').getAttribute('data-mode').catch(() => null)) === 'metadata');
+      expect(await device.page.getByTestId('search-notice').textContent()).toMatch(/Smart search needs a CLIP model/);
+      expect(await device.page.getByTestId('search-result').getByTestId('asset-tile-open').evaluateAll((r) => r.map((e) => e.getAttribute('aria-label')))).toEqual(['penny1.jpg']);
+      await screenshot(device.page, 'ml-search-no-clip');
+      await device.context.close();
+    } finally {
+      await bare.stop();
+    }
+  });
 });

@@ -50,7 +50,7 @@ export const createBullJobQueue = async (options: BullJobQueueOptions): Promise<
   const add = (kind: DerivativeKind, hash: BlobHash, force: boolean, lifo = false): Promise<BullJob<JobData>> =>
     queues[kind].add(kind, { hash, force }, { ...addOptions, jobId: jobIdOf(hash), lifo });
 
-  const process = async (kind: DerivativeKind, job: BullJob<JobData>): Promise<string> => {
+  const runJob = async (kind: DerivativeKind, job: BullJob<JobData>): Promise<string> => {
     const { hash, force } = job.data;
     let result: JobResult;
     try {
@@ -68,7 +68,7 @@ export const createBullJobQueue = async (options: BullJobQueueOptions): Promise<
   };
 
   const workers = derivativeKinds.map((kind) => {
-    const worker = new Worker<JobData>(kind, (job) => process(kind, job), {
+    const worker = new Worker<JobData>(kind, (job) => runJob(kind, job), {
       connection,
       prefix,
       autorun: false,
