@@ -33,7 +33,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data');
 const OUT = path.resolve(import.meta.dirname, 'results', 'derivatives.json');
 const CORES = 2;
-const ROUNDS = QUICK ? 1 : 2;
+/** Best of this many alternating rounds (BENCH_ROUNDS): on a shared machine one slow round says little. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 /** BENCH_ONLY=upload,video runs only those parts (while tuning); the results file needs a full run. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'derivatives,upload,video').split(','));
 

@@ -28,6 +28,10 @@ interface Args {
   assets?: number;
   /** The relay's process id, to measure its CPU over the fan-out window. */
   pid?: number;
+  /** Fan-out split over several generator processes: this one drives rooms firstRoom…firstRoom+rooms-1. */
+  firstRoom?: number;
+  /** Fan-out: print {"ready":true} once connected and wait for a line on stdin before sending. */
+  barrier?: boolean;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -63,11 +67,11 @@ const cpuSecondsOf = (pid: number | undefined): number => {
  * generator then only writes bytes. Device i's doc has Yjs client id `clients[i]`, and its k-th
  * update has clock k, which is how a delivery is matched to its send time without decoding.
  */
-const pregenerate = (devices: BenchDevice[], count: number): { clients: number[]; frames: Uint8Array[][] } => {
+const pregenerate = (devices: BenchDevice[], count: number, firstClient: number): { clients: number[]; frames: Uint8Array[][] } => {
   const clients: number[] = [];
   const frames = devices.map((device, i) => {
     const doc = new Y.Doc();
-    doc.clientID = 1_000_000 + i;
+    doc.clientID = firstClient + i;
     clients.push(doc.clientID);
     const map = doc.getMap('m');
     return Array.from({ length: count }, (_, k) => {
@@ -81,16 +85,33 @@ const pregenerate = (devices: BenchDevice[], count: number): { clients: number[]
   return { clients, frames };
 };
 
+/** Log buckets of 10 µs × 10^(i/50) (≈4.7 % wide), so shards' latencies can be merged. */
+export const LATENCY_BUCKETS_PER_DECADE = 50;
+const histogramOf = (latencies: number[]): Record<number, number> => {
+  const counts: Record<number, number> = {};
+  for (const ms of latencies) {
+    const b = Math.max(0, Math.floor(Math.log10(ms / 0.01) * LATENCY_BUCKETS_PER_DECADE));
+    counts[b] = (counts[b] ?? 0) + 1;
+  }
+  return counts;
+};
+
 const fanout = async () => {
   const rooms = args.rooms ?? 10;
   const perRoom = args.devices ?? 10;
   const rate = args.rate ?? 5;
   const seconds = args.seconds ?? 8;
   const warmupSeconds = 2;
-  const specs = Array.from({ length: rooms * perRoom }, (_, i) => ({ room: `${args.roomPrefix}${i % rooms}` }));
+  const firstRoom = args.firstRoom ?? 0;
+  const specs = Array.from({ length: rooms * perRoom }, (_, i) => ({ room: `${args.roomPrefix}${firstRoom + (i % rooms)}` }));
   const devices = await openAll(specs);
   const count = Math.ceil(rate * (warmupSeconds + seconds + 2)) + 2;
-  const { clients, frames } = pregenerate(devices, count);
+  // Client ids unique across generator processes: rooms never share a process, ids must not either.
+  const { clients, frames } = pregenerate(devices, count, 1_000_000 + firstRoom * 10_000);
+  if (args.barrier) {
+    console.log(JSON.stringify({ ready: true }));
+    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  }
   const deviceOf = new Map(clients.map((c, i) => [c, i]));
   const sentAt = devices.map(() => new Float64Array(count));
   const latencies: number[] = [];
@@ -159,6 +180,7 @@ const fanout = async () => {
     p99Ms: round(quantile(latencies, 0.99)),
     maxMs: round(latencies.at(-1) ?? NaN),
     connectionsDropped: dropped,
+    latencyHistogram: histogramOf(latencies),
     // Share of one core over the window: the generator's own cost, and how busy the relay was.
     generatorCpuPercent: round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100, 1),
     relayCpuPercent: round((relayCpu / elapsed) * 100, 1),

@@ -6,6 +6,8 @@
  * nothing is recomputed; device B downloads every result from the blob store ("index once")
  * instead of computing, and sees the name through sync. Search ranks by a generated CLIP-shaped
  * pack that the server hosts from SHOEBOX_MODELS_DIR, and the filters narrow the results.
+ * People management: a face moved and one removed, two people merged and one hidden on device A
+ * show on device B after sync; searching a name offers the person, whose photos combine with filters.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -202,6 +204,92 @@ describe('People and search in the app', () => {
       return tiles.length === 3 && tiles.filter((t) => t.name === 'Penny').length === 1;
     });
     expect(b.errors, b.errors.join('\n')).toEqual([]);
+    await b.context.close();
+  });
+
+  it('moves and removes a face, merges two people and hides one on device A; device B shows each change after sync; search offers the person', async () => {
+    const page = a.page;
+    const b = await openDevice(browser, server.url);
+    await b.page.getByTestId('login-form').waitFor();
+    await signInAs(b, false);
+    await indexed(b.page, photos.length * models);
+    await b.page.getByTestId('nav-people').click();
+    const counts = async (p: Page) => (await personTiles(p)).map((t) => `${t.name}:${t.count}`).sort().join(' ');
+    const bothShow = async (what: string, expected: string) => {
+      await page.getByTestId('nav-people').click();
+      await until(`${what} on A`, async () => (await counts(page)) === expected, 15_000);
+      await until(`${what} on B`, async () => (await counts(b.page)) === expected, 15_000);
+    };
+    await bothShow('the named person', 'Add a name:5 Add a name:5 Penny:5');
+    const started = Date.now();
+    const openPenny = async () => {
+      await page.getByTestId('nav-people').click();
+      const penny = (await personTiles(page)).find((t) => t.name === 'Penny');
+      await page.locator(`[data-testid=person-tile][data-person-id="${penny?.id}"]`).click();
+      await page.getByTestId('person-view').waitFor();
+    };
+
+    // Move one of Penny's faces to another (unnamed) person, then remove another face from Penny.
+    await openPenny();
+    await page.getByTestId('person-faces-toggle').click();
+    await page.getByTestId('person-face').first().waitFor();
+    expect(await page.getByTestId('person-face').count()).toBe(5);
+    await page.getByTestId('person-face-move').first().selectOption({ index: 1 });
+    await until('4 faces left', async () => (await page.getByTestId('person-face').count()) === 4);
+    await page.getByTestId('person-face-remove').first().click();
+    await until('3 faces left', async () => (await page.getByTestId('person-face').count()) === 3);
+    await page.getByTestId('face-crop').last().waitFor();
+    await screenshot(page, 'ml-person-faces');
+    await bothShow('a moved and a removed face', 'Add a name:5 Add a name:6 Penny:3');
+
+    // Merge the other unnamed person (5 photos) into Penny.
+    await openPenny();
+    await page.getByTestId('person-merge').click();
+    await page.getByTestId('merge-panel').waitFor();
+    await screenshot(page, 'ml-person-merge');
+    const candidates = await page.getByTestId('merge-candidate').evaluateAll((c) => c.map((e) => ({ id: e.getAttribute('data-person-id'), text: e.textContent ?? '' })));
+    const five = candidates.find((c) => /5 photos/.test(c.text));
+    await page.locator(`[data-testid=merge-candidate][data-person-id="${five?.id}"]`).click();
+    await until('merged', async () => (await page.getByTestId('person-count').textContent()) === '8 photos');
+    await bothShow('the merge', 'Add a name:6 Penny:8');
+
+    // Hide Penny: gone from the People page on both devices until "Show hidden people".
+    await openPenny();
+    await page.getByTestId('person-hide').click();
+    await page.getByTestId('person-hidden-badge').waitFor();
+    await bothShow('the hidden person', 'Add a name:6');
+    await page.getByTestId('people-show-hidden').click();
+    await until('hidden person shown dimmed', async () => (await page.locator('[data-testid=person-tile][data-hidden=true]').count()) === 1);
+    await screenshot(page, 'ml-people-hidden');
+    await page.getByTestId('people-show-hidden').click();
+    console.log(`ml-people: move, remove, merge and hide seen on device B within ${Date.now() - started} ms in all`);
+
+    // Typing the name offers the person; picking them shows their photos, and the filters still apply.
+    await b.page.getByTestId('search-input').fill('penn');
+    await b.page.getByTestId('search-input').press('Enter');
+    await b.page.getByTestId('search-person').waitFor();
+    expect(await b.page.getByTestId('search-person').textContent()).toMatch(/Penny · 8 photos/);
+    await b.page.getByTestId('search-person').click();
+    await until('Penny\'s photos', async () => (await b.page.getByTestId('search-count').textContent()) === '8 results');
+    expect(await b.page.getByTestId('search-filter-person').textContent()).toMatch(/Penny/);
+    expect(await b.page.getByTestId('search-input').inputValue()).toBe('');
+    const names = await b.page.getByTestId('search-result').getByTestId('asset-tile-open').evaluateAll((r) => r.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(names.every((n) => /^(penny|sheldon|leonard)\d\.jpg$/.test(n)), names.join(', ')).toBe(true);
+    await screenshot(b.page, 'ml-search-person');
+    await b.page.getByTestId('search-filter-kind').selectOption('video');
+    await until('no videos of Penny', async () => (await b.page.getByTestId('search-count').textContent()) === '0 results');
+    await b.page.getByTestId('search-filter-kind').selectOption('');
+    await b.page.getByTestId('search-filter-person').click();
+    await until('everyone again', async () => (await b.page.getByTestId('search-count').textContent()) === `${photos.length} results`);
+    // Unhide on B; A shows Penny again.
+    await b.page.getByTestId('nav-people').click();
+    await b.page.getByTestId('people-show-hidden').click();
+    await b.page.locator('[data-testid=person-tile][data-hidden=true]').click();
+    await b.page.getByTestId('person-hide').click();
+    await until('unhidden on B', async () => (await b.page.getByTestId('person-hidden-badge').count()) === 0);
+    await b.page.getByTestId('person-back').click();
+    await bothShow('Penny unhidden', 'Add a name:6 Penny:8');
+    expect([...a.errors, ...b.errors], [...a.errors, ...b.errors].join('\n')).toEqual([]);
     await b.context.close();
   });
 

@@ -41,11 +41,13 @@ export class LibraryView extends LitElement {
     adminJobs: { state: true }, // issue 5: admin Jobs page
     section: { state: true },
     personId: { state: true },
+    showHiddenPeople: { state: true },
     query: { state: true },
     searchFilters: { state: true },
   };
   declare section: LibrarySection;
   declare personId: string | null;
+  declare showHiddenPeople: boolean;
   declare query: string;
   declare searchFilters: SearchFilters;
   declare library: LibrarySession | null;
@@ -74,6 +76,7 @@ export class LibraryView extends LitElement {
     this.adminJobs = false; // issue 5: admin Jobs page
     this.section = LibrarySection.timeline;
     this.personId = null;
+    this.showHiddenPeople = false;
     this.query = '';
     this.searchFilters = {};
   }
@@ -179,15 +182,24 @@ export class LibraryView extends LitElement {
       case LibrarySection.timeline:
         return nothing;
       case LibrarySection.people:
-        return html`<sbx-people-view .people=${this.ml.people()} .thumbs=${thumbs} .progress=${this.ml.progress} @sbx-person=${(e: CustomEvent<string>) => this.show(LibrarySection.person, () => (this.personId = e.detail))}></sbx-people-view>`;
+        return html`<sbx-people-view .people=${this.ml.people({ hidden: this.showHiddenPeople })} .showHidden=${this.showHiddenPeople} .thumbs=${thumbs} .progress=${this.ml.progress}
+          @sbx-show-hidden=${(e: CustomEvent<boolean>) => (this.showHiddenPeople = e.detail)}
+          @sbx-person=${(e: CustomEvent<string>) => this.show(LibrarySection.person, () => (this.personId = e.detail))}></sbx-people-view>`;
       case LibrarySection.person: {
         const person = this.personId === null ? undefined : this.ml.person(this.personId);
-        return html`<sbx-person-view .person=${person} .view=${this.currentView()} .thumbs=${thumbs}
+        const act = (change: (id: string) => string | void) => person && (this.personId = change(person.id) || person.id);
+        return html`<sbx-person-view .person=${person} .people=${this.ml.people({ hidden: true })} .view=${this.currentView()} .thumbs=${thumbs}
           @sbx-back=${() => this.show(LibrarySection.people)} @sbx-open=${open} @sbx-favorite=${favorite}
-          @sbx-name=${(e: CustomEvent<string>) => person && (this.personId = this.ml.namePerson(person.id, e.detail))}></sbx-person-view>`;
+          @sbx-name=${(e: CustomEvent<string>) => act((id) => this.ml.namePerson(id, e.detail))}
+          @sbx-hide=${(e: CustomEvent<boolean>) => act((id) => this.ml.hidePerson(id, e.detail))}
+          @sbx-merge=${(e: CustomEvent<string>) => act((id) => this.ml.mergePeople(e.detail, id))}
+          @sbx-remove-face=${(e: CustomEvent<string>) => act(() => this.ml.removeFace(e.detail))}
+          @sbx-move-face=${(e: CustomEvent<{ face: string; to: string }>) => act(() => void this.ml.moveFace(e.detail.face, e.detail.to))}></sbx-person-view>`;
       }
       case LibrarySection.search:
         return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${this.searchFilters} .thumbs=${thumbs}
+          .personName=${this.searchFilters.person === undefined ? '' : (this.ml.person(this.searchFilters.person)?.name ?? '')}
+          @sbx-search-person=${(e: CustomEvent<string>) => this.search('', { ...this.searchFilters, person: e.detail })}
           @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(this.query, e.detail)} @sbx-open=${open} @sbx-favorite=${favorite}></sbx-search-view>`;
     }
   }

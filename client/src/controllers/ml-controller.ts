@@ -4,7 +4,7 @@
  * names change, and runs searches so components only render results.
  *
  *   private ml = new MlController(this, () => this.library);
- *   this.ml.progress; this.ml.people(); await this.ml.runSearch('dog', { favorite: true });
+ *   this.ml.progress; this.ml.people(); this.ml.mergePeople(other, id); await this.ml.runSearch('dog', { favorite: true });
  */
 import { openMlSession, type MlSession } from '../domain/ml/ml-session.js';
 import type { IndexProgress } from '../domain/ml/ml-indexer.js';
@@ -31,8 +31,9 @@ export class MlController extends LibraryBoundController {
     return this.session?.clipPack;
   }
 
-  people(): PersonCluster[] {
-    return this.session?.people.list() ?? [];
+  /** Persons, most photos first; hidden ones only with `{ hidden: true }`. */
+  people(options?: { readonly hidden?: boolean }): PersonCluster[] {
+    return this.session?.people.list(options) ?? [];
   }
 
   person(id: string): PersonCluster | undefined {
@@ -41,8 +42,32 @@ export class MlController extends LibraryBoundController {
 
   /** Names a person; returns its (possibly new) id. */
   namePerson(id: string, name: string): string {
+    return this.people_().name(id, name);
+  }
+
+  /** Hides or shows a person; returns its (possibly new) id. */
+  hidePerson(id: string, hidden: boolean): string {
+    return this.people_().setHidden(id, hidden);
+  }
+
+  /** Merges `from` into `into` (Immich's "Merge with…" on `into`'s page); returns `into`'s id. */
+  mergePeople(from: string, into: string): string {
+    return this.people_().merge(from, into);
+  }
+
+  /** Takes a face away from its person. */
+  removeFace(faceKey: string): void {
+    this.people_().removeFace(faceKey);
+  }
+
+  /** Moves a face to another person; returns that person's (possibly new) id. */
+  moveFace(faceKey: string, to: string): string {
+    return this.people_().moveFace(faceKey, to);
+  }
+
+  private people_() {
     if (!this.session) throw new Error('not signed in');
-    return this.session.people.name(id, name);
+    return this.session.people;
   }
 
   /** Starts the ML worker ahead of a search (the search box got focus). */

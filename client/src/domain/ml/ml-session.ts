@@ -137,6 +137,11 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
             return (remote as Remote<MlWorkerApi>).encodeText(text);
           }
         : null,
+    personAssets: (id) => {
+      const person = people.get(id);
+      return person === undefined ? undefined : new Set(person.assets);
+    },
+    peopleNamed: (text) => people.findByName(text).map((p) => ({ id: p.id, name: p.name, photos: p.assets.length })),
   });
   const store = openMlStore(user);
   const indexer = createMlIndexer({

@@ -61,4 +61,26 @@ describe('smart search', () => {
     expect((await search.run('a dog', { camera: 'fuji' })).hits.map((h) => h.asset.name)).toEqual(['beach.jpg']);
     expect((await search.run('a dog', { kind: 'image', camera: 'canon' })).hits).toEqual([]);
   });
+
+  it('offers people whose name matches, and a person filter combines with the other filters in both modes', async () => {
+    const { doc, ids } = catalog();
+    setFavorite(doc, ids[2]!, true);
+    const penny = new Set([ids[0]!, ids[2]!, ids[3]!]);
+    const named = (text: string) => ('penny'.includes(text.toLowerCase()) ? [{ id: 'p1', name: 'Penny', photos: penny.size }] : []);
+    const personAssets = (id: string) => (id === 'p1' ? penny : undefined);
+    const plain = createSmartSearch({ assets: () => listAssets(doc), get: (id) => getAsset(doc, id as AssetId), encodeText: () => null, personAssets, peopleNamed: named });
+    const offered = await plain.run('Pen');
+    expect(offered.people).toEqual([{ id: 'p1', name: 'Penny', photos: 3 }]);
+    expect((await plain.run('dog')).people).toEqual([]);
+    expect((await plain.run('', { person: 'p1' })).hits.map((h) => h.asset.name)).toEqual(['clip.mp4', 'cake.jpg', 'beach.jpg']);
+    expect((await plain.run('', { person: 'p1', kind: 'image', favorite: true })).hits.map((h) => h.asset.name)).toEqual(['cake.jpg']);
+    expect((await plain.run('sony', { person: 'p1' })).hits.map((h) => h.asset.name)).toEqual(['cake.jpg']);
+    expect((await plain.run('', { person: 'gone' })).hits).toEqual([]);
+
+    const smart = createSmartSearch({ assets: () => listAssets(doc), get: (id) => getAsset(doc, id as AssetId), encodeText: () => async () => unit([1, 1, 1, 1]), personAssets, peopleNamed: named });
+    ids.forEach((id, i) => smart.addEmbedding(id, unit([i === 0 ? 1 : 0.1, i === 1 ? 1 : 0.1, i === 2 ? 1 : 0.1, i === 3 ? 1 : 0.1])));
+    const ranked = await smart.run('penny at the beach', { person: 'p1', kind: 'image' });
+    expect(ranked.mode).toBe(SearchMode.smart);
+    expect(ranked.hits.map((h) => h.asset.name).sort()).toEqual(['beach.jpg', 'cake.jpg']);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * Search over the catalog: with a CLIP pack, the query's text embedding ranks photos by their
  * image embeddings (models' int8 WASM SIMD vector index); without one, the query matches file
- * names and camera. Either way the metadata filters (favourite, photo/video, date range, camera)
- * narrow the results, and the result says which mode ran.
+ * names and camera. Either way the metadata filters (favourite, photo/video, date range, camera,
+ * person) narrow the results, and the result says which mode ran. People whose name matches the
+ * query are offered beside the results; with a person filter and no query, the results are that
+ * person's photos, newest first.
  *
  *   const search = createSmartSearch({ assets: () => listAssets(doc), encodeText: null });
  *   const { hits, mode, notice } = await search.run('beach', { favorite: true });
@@ -21,6 +23,15 @@ export interface SearchFilters {
   readonly to?: string;
   /** Case-insensitive part of the camera make or model. */
   readonly camera?: string;
+  /** A person id (people index): only photos this person is in. */
+  readonly person?: string;
+}
+
+/** A person offered for a query (their name matches it). */
+export interface PersonMatch {
+  readonly id: string;
+  readonly name: string;
+  readonly photos: number;
 }
 
 export interface SearchHit {
@@ -35,6 +46,8 @@ export interface SearchResult {
   /** Something to tell the person (e.g. that smart search needs a CLIP model). */
   readonly notice: string | null;
   readonly ms: number;
+  /** People whose name matches the query, to search by person instead. */
+  readonly people: readonly PersonMatch[];
 }
 
 export interface SmartSearch {
@@ -50,6 +63,10 @@ export interface SmartSearchDeps {
   readonly get: (id: string) => CatalogAsset | undefined;
   /** The CLIP text encoder, or null without a CLIP pack. */
   readonly encodeText: (() => ((text: string) => Promise<Float32Array>) | null);
+  /** The photos a person is in (following merges); undefined for an unknown person. */
+  readonly personAssets?: (id: string) => ReadonlySet<string> | undefined;
+  /** Named people matching a query. */
+  readonly peopleNamed?: (text: string) => readonly PersonMatch[];
 }
 
 export const NO_CLIP_NOTICE = 'Smart search needs a CLIP model: ask the server owner to install one (npm run models -- install). Searching file names and cameras instead.';
@@ -87,22 +104,25 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
       const started = performance.now();
       const encode = deps.encodeText();
       const text = query.trim();
+      const people = text === '' ? [] : (deps.peopleNamed?.(text) ?? []);
+      const inPerson = filters.person === undefined ? null : (deps.personAssets?.(filters.person) ?? new Set<string>());
+      const keep = (asset: CatalogAsset): boolean => matchesFilters(asset, filters) && (inPerson === null || inPerson.has(asset.id));
       if (encode !== null && index !== null && text !== '') {
         const embedding = await encode(text);
         const hits = index
-          .search(embedding, { k: limit, filter: (id) => { const a = deps.get(id); return a !== undefined && matchesFilters(a, filters); } })
+          .search(embedding, { k: limit, filter: (id) => { const a = deps.get(id); return a !== undefined && keep(a); } })
           .map((hit) => ({ asset: deps.get(hit.id) as CatalogAsset, similarity: hit.similarity }));
-        return { mode: SearchMode.smart, hits, notice: null, ms: performance.now() - started };
+        return { mode: SearchMode.smart, hits, notice: null, ms: performance.now() - started, people };
       }
       const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-      const hits = deps
-        .assets()
-        .filter((a) => matchesFilters(a, filters) && matchesText(a, words))
+      const candidates = inPerson === null ? deps.assets() : [...inPerson].flatMap((id) => deps.get(id) ?? []);
+      const hits = candidates
+        .filter((a) => keep(a) && matchesText(a, words))
         .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0))
         .slice(0, limit)
         .map((asset) => ({ asset, similarity: null }));
       const notice = encode === null && text !== '' ? NO_CLIP_NOTICE : index === null && encode !== null && text !== '' ? 'Smart search is ready once photos are indexed; matching names meanwhile.' : null;
-      return { mode: SearchMode.metadata, hits, notice, ms: performance.now() - started };
+      return { mode: SearchMode.metadata, hits, notice, ms: performance.now() - started, people };
     },
   };
 };
