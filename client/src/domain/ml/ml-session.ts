@@ -188,7 +188,10 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
     }, Math.max(300, photos.length / 200));
   };
   feed();
-  const unobserve = observeAssets(doc, feed);
+  const unobserve = observeAssets(doc, (ids) => {
+    search.forget(ids);
+    feed();
+  });
   // Person names and face assignments arrive by sync outside asset changes.
   const onUpdate = (): void => notify();
   doc.on('update', onUpdate);

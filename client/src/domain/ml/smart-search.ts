@@ -53,6 +53,8 @@ export interface SearchResult {
 export interface SmartSearch {
   /** Adds or replaces an asset's CLIP image embedding. */
   addEmbedding(id: string, embedding: Float32Array): void;
+  /** Forgets what the filters know of these assets (their user state changed in the catalog). */
+  forget(ids: Iterable<string>): void;
   readonly embeddings: number;
   run(query: string, filters?: SearchFilters, limit?: number): Promise<SearchResult>;
 }
@@ -85,6 +87,31 @@ export const matchesFilters = (asset: CatalogAsset, filters: SearchFilters): boo
   return true;
 };
 
+/** What the filters read of an asset, kept per asset between searches (reading the catalog costs ≈ 35 µs an asset). */
+interface FilterFacts {
+  readonly hidden: boolean;
+  readonly favorite: boolean;
+  readonly kind: CatalogAsset['kind'];
+  readonly day: string;
+  readonly camera: string;
+}
+
+const factsFor = (asset: CatalogAsset): FilterFacts => ({
+  hidden: asset.trashedAt !== null || asset.archived,
+  favorite: asset.favorite,
+  kind: asset.kind,
+  day: asset.takenAt.slice(0, 10),
+  camera: `${asset.make ?? ''} ${asset.model ?? ''}`.toLowerCase(),
+});
+
+const matchesFacts = (f: FilterFacts, filters: SearchFilters, camera: string): boolean =>
+  !f.hidden &&
+  (filters.favorite !== true || f.favorite) &&
+  (filters.kind === undefined || f.kind === filters.kind) &&
+  (!filters.from || f.day >= filters.from) &&
+  (!filters.to || f.day <= filters.to) &&
+  (camera === '' || f.camera.includes(camera));
+
 const matchesText = (asset: CatalogAsset, words: readonly string[]): boolean => {
   const haystack = `${asset.name} ${asset.make ?? ''} ${asset.model ?? ''} ${asset.description} ${asset.tags.join(' ')}`.toLowerCase();
   return words.every((w) => haystack.includes(w));
@@ -92,10 +119,23 @@ const matchesText = (asset: CatalogAsset, words: readonly string[]): boolean => 
 
 export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
   let index: VectorIndex | null = null;
+  const known = new Map<string, FilterFacts | null>();
+  const factsOf = (id: string): FilterFacts | null => {
+    let facts = known.get(id);
+    if (facts === undefined) {
+      const asset = deps.get(id);
+      facts = asset === undefined ? null : factsFor(asset);
+      known.set(id, facts);
+    }
+    return facts;
+  };
   return {
     addEmbedding(id, embedding) {
       if (index === null || index.dimensions !== embedding.length) index = createVectorIndex(embedding.length);
       index.add(id, embedding);
+    },
+    forget(ids) {
+      for (const id of ids) known.delete(id);
     },
     get embeddings() {
       return index?.size ?? 0;
@@ -106,11 +146,19 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
       const text = query.trim();
       const people = text === '' ? [] : (deps.peopleNamed?.(text) ?? []);
       const inPerson = filters.person === undefined ? null : (deps.personAssets?.(filters.person) ?? new Set<string>());
+      const camera = filters.camera?.toLowerCase() ?? '';
       const keep = (asset: CatalogAsset): boolean => matchesFilters(asset, filters) && (inPerson === null || inPerson.has(asset.id));
       if (encode !== null && index !== null && text !== '') {
         const embedding = await encode(text);
         const hits = index
-          .search(embedding, { k: limit, filter: (id) => { const a = deps.get(id); return a !== undefined && keep(a); } })
+          .search(embedding, {
+            k: limit,
+            filter: (id) => {
+              if (inPerson !== null && !inPerson.has(id)) return false;
+              const facts = factsOf(id);
+              return facts !== null && matchesFacts(facts, filters, camera);
+            },
+          })
           .map((hit) => ({ asset: deps.get(hit.id) as CatalogAsset, similarity: hit.similarity }));
         return { mode: SearchMode.smart, hits, notice: null, ms: performance.now() - started, people };
       }
