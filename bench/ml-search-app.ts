@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ml-search-app`: what an in-app search costs the page's main thread, over a real
  * Yjs catalog with 100,000 photos (1 % favourites) and their int8 CLIP embeddings — the app's own
- * `createSmartSearch` (models' WASM SIMD index, filters read through the catalog) — against the
+ * `createSmartSearch` (models' WASM SIMD index, filter facts read from the catalog once per asset) — against the
  * peer: the same index in a worker thread with the metadata filters as compact columns, the main
  * thread only posting the query and receiving ids. Writes bench/results/ml-search-app.json.
  *
@@ -85,6 +85,10 @@ if (!isMainThread) {
   const addMs = performance.now() - started;
   const cases: Record<string, SearchFilters> = { none: {}, favourites1pct: { favorite: true }, videosNone: { kind: 'video' }, person0_5pct: { person: 'p' } };
   const app: Record<string, number> = {};
+  // The first search reads each candidate's filter facts from the catalog; later ones reuse them.
+  started = performance.now();
+  await search.run('query', { favorite: true });
+  const firstSearchMs = performance.now() - started;
   for (const [name, filters] of Object.entries(cases)) {
     const times: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -104,8 +108,8 @@ if (!isMainThread) {
   });
   // This same file, run as a worker through tsx's loader.
   const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true });
-  const reply = (type: string) => new Promise<{ ids?: string[] }>((resolve) => {
-    const on = (m: { type: string }) => {
+  const reply = (type: string) => new Promise<{ type: string; ids?: string[] }>((resolve) => {
+    const on = (m: { type: string; ids?: string[] }) => {
       if (m.type !== type) return;
       worker.off('message', on);
       resolve(m);
@@ -149,7 +153,7 @@ if (!isMainThread) {
     dimensions: DIM,
     medianOf: RUNS,
     catalogBuildMs: round(catalogMs),
-    app: { where: 'page main thread (createSmartSearch; filters read assets from the Yjs catalog)', addAllEmbeddingsMs: round(addMs), searchMs: app },
+    app: { where: 'page main thread (createSmartSearch: WASM SIMD int8 kernel, filter facts read from the Yjs catalog once per asset and kept)', addAllEmbeddingsMs: round(addMs), firstSearchMs: round(firstSearchMs), searchMs: app },
     peer: { where: 'worker thread holding the index and filter columns', loadMs: round(workerLoadMs), roundTripMs: peerRoundTrip, mainThreadPostMs: peerMainThread },
     note: 'searchMs is time the main thread is blocked; the peer blocks it only for the post (structured clone of the query and, for the person filter, its id set).',
   };

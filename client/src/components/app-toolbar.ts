@@ -58,6 +58,7 @@ export class AppToolbar extends LitElement {
       .who .name { font-weight: 500; }
       .who .email { color: var(--sbx-text-dim); font-size: 13px; }
       .menu .btn { width: 100%; border: none; border-radius: 8px; justify-content: flex-start; }
+      @media (max-width: 1400px) { .brand span { display: none; } .brand { margin-right: 0; } header { gap: 8px; } }
       @media (max-width: 720px) { .brand span, .label { display: none; } header { gap: 6px; padding: 0 10px; } }
     `,
   ];
@@ -88,6 +89,7 @@ export class AppToolbar extends LitElement {
         ${tab(TimelineFilter.all, 'Photos', icons.image, 'nav-photos')}
         ${tab(TimelineFilter.favorites, 'Favourites', icons.heartOutline, 'nav-favorites')}
         ${tab(TimelineFilter.trash, 'Trash', icons.trash, 'nav-trash')}
+        <button class="btn" aria-pressed=${this.section === 'albums'} data-testid="nav-albums" @click=${() => this.emit('sbx-albums', null)}>${icons.album}<span class="label">Albums</span></button>
         <button class="btn" aria-pressed=${this.section === 'people'} data-testid="nav-people" @click=${() => this.emit('sbx-people', null)}>${icons.people}<span class="label">People</span></button>
       </nav>
       <form class="search" role="search" @submit=${(e: Event) => { e.preventDefault(); this.emit('sbx-search', (this.renderRoot.querySelector('input[type=search]') as HTMLInputElement).value); }}>

@@ -16,9 +16,14 @@ export class AssetTile extends LitElement {
   static override properties = {
     asset: { attribute: false },
     thumbs: { attribute: false },
+    selected: { type: Boolean, reflect: true },
+    selecting: { type: Boolean },
   };
   declare asset: CatalogAsset | undefined;
   declare thumbs: ThumbStore | null;
+  /** Multi-select: this tile is selected; while `selecting`, a click selects instead of opening. */
+  declare selected: boolean;
+  declare selecting: boolean;
 
   static override styles = css`
     :host { display: block; position: relative; overflow: hidden; background: var(--sbx-surface-2); cursor: pointer; border-radius: 2px; }
@@ -36,6 +41,13 @@ export class AssetTile extends LitElement {
     .badge { position: absolute; display: flex; align-items: center; gap: 3px; color: white; font-size: 12px; font-weight: 500; text-shadow: 0 1px 3px rgb(0 0 0 / 0.7); pointer-events: none; }
     .badge.fav { left: 8px; bottom: 6px; }
     .badge.duration { right: 8px; top: 6px; }
+    .select { position: absolute; top: 6px; right: 6px; width: 26px; height: 26px; border-radius: 50%; border: 2px solid white; padding: 0; display: grid; place-items: center; background: rgb(0 0 0 / 0.2); color: white; cursor: pointer; opacity: 0; transition: opacity 0.15s; }
+    :host(:hover) .select, :host([selected]) .select, .select:focus-visible { opacity: 1; }
+    :host([selected]) .select { background: var(--sbx-accent); border-color: var(--sbx-accent); }
+    :host([selected]) button.open { transform: scale(0.86); border-radius: 6px; overflow: hidden; }
+    :host([selected]) { background: color-mix(in srgb, var(--sbx-accent) 22%, var(--sbx-surface-2)); }
+    button.open { transition: transform 0.15s; }
+    :host([selected]) .badge.duration, :host(:hover) .badge.duration { display: none; }
     svg { width: 18px; height: 18px; fill: currentColor; filter: drop-shadow(0 1px 2px rgb(0 0 0 / 0.6)); }
   `;
 
@@ -45,12 +57,14 @@ export class AssetTile extends LitElement {
     super();
     this.asset = undefined;
     this.thumbs = null;
+    this.selected = false;
+    this.selecting = false;
   }
 
   override render() {
     const asset = this.asset;
     if (!asset) return nothing;
-    return html`<button class="open" data-testid="asset-tile-open" aria-label=${asset.name} @click=${() => this.emit('sbx-open')}>
+    return html`<button class="open" data-testid="asset-tile-open" aria-label=${asset.name} @click=${(e: MouseEvent) => (this.selecting ? this.emitSelect(e) : this.emit('sbx-open'))}>
         ${this.thumb.url
           ? html`<img src=${this.thumb.url} alt="" loading="lazy" decoding="async" draggable="false" data-testid="asset-thumb" @error=${() => this.thumb.failed()} />`
           : html`<div class="placeholder" data-testid="asset-placeholder">${asset.kind === 'video' ? icons.play : icons.image}</div>`}
@@ -60,11 +74,17 @@ export class AssetTile extends LitElement {
         ? html`<button class="fav-toggle" data-testid="tile-favorite" title=${asset.favorite ? 'Unfavourite' : 'Favourite'} aria-pressed=${asset.favorite}
             @click=${(e: Event) => { e.stopPropagation(); this.emit('sbx-favorite'); }}>${asset.favorite ? icons.heart : icons.heartOutline}</button>`
         : nothing}
+      <button class="select" data-testid="tile-select" title=${this.selected ? 'Deselect' : 'Select'} aria-pressed=${this.selected} @click=${this.emitSelect}>${this.selected ? icons.check : nothing}</button>
       ${asset.favorite ? html`<span class="badge fav" data-testid="favorite-badge">${icons.heart}</span>` : nothing}
       ${asset.kind === 'video'
         ? html`<span class="badge duration" data-testid="duration-badge">${asset.duration !== null ? formatDuration(asset.duration) : ''}${icons.play}</span>`
         : nothing}`;
   }
+
+  private readonly emitSelect = (event: MouseEvent): void => {
+    event.stopPropagation();
+    this.dispatchEvent(new CustomEvent('sbx-select', { detail: { id: this.asset?.id, range: event.shiftKey }, bubbles: true, composed: true }));
+  };
 
   private emit(type: string): void {
     this.dispatchEvent(new CustomEvent(type, { detail: this.asset?.id, bubbles: true, composed: true }));

@@ -91,6 +91,7 @@ export class AssetViewer extends LitElement {
             : html`<button class="icon-btn ${a.favorite ? 'on' : ''}" title="Favourite (f)" aria-pressed=${a.favorite} data-testid="viewer-favorite" @click=${() => this.emit('sbx-favorite')}>
                   ${a.favorite ? icons.heart : icons.heartOutline}
                 </button>
+                <button class="icon-btn" title="Add to album" data-testid="viewer-add-to-album" @click=${() => this.emit('sbx-add-to-album')}>${icons.album}</button>
                 <button class="icon-btn" title="Move to trash (Delete)" data-testid="viewer-trash" @click=${() => this.emit('sbx-trash')}>${icons.trash}</button>`}
           <button class="icon-btn" title="Info" aria-pressed=${this.showInfo} data-testid="viewer-info-toggle" @click=${() => (this.showInfo = !this.showInfo)}>${icons.info}</button>
         </div>

@@ -7,7 +7,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { CatalogAsset } from '../../../protocol/src/index.js';
+import type { AssetId, CatalogAsset } from '../../../protocol/src/index.js';
 import { formatDay } from '../domain/catalog/format.js';
 import type { DayRun, TimelineView } from '../domain/catalog/timeline-index.js';
 import type { TimelineLayout } from '../domain/catalog/timeline-layout.js';
@@ -25,7 +25,10 @@ export class DayGroup extends LitElement {
     fromRow: { type: Number },
     toRow: { type: Number },
     thumbs: { attribute: false },
+    selection: { attribute: false },
   };
+  /** Multi-select: the selected ids (a new Set on every change), or null when not selectable. */
+  declare selection: ReadonlySet<AssetId> | null;
   declare run: DayRun | undefined;
   declare view: TimelineView | undefined;
   declare layout: TimelineLayout | undefined;
@@ -48,6 +51,7 @@ export class DayGroup extends LitElement {
     this.fromRow = 0;
     this.toRow = 0;
     this.thumbs = null;
+    this.selection = null;
   }
 
   override render() {
@@ -76,6 +80,8 @@ export class DayGroup extends LitElement {
           style="left: ${c.x}px; top: ${c.y}px; width: ${layout.cell}px; height: ${layout.cell}px"
           .asset=${c.asset}
           .thumbs=${this.thumbs}
+          .selected=${this.selection?.has(c.asset.id) ?? false}
+          .selecting=${(this.selection?.size ?? 0) > 0}
         ></sbx-asset-tile>`,
       )}
     </section>`;

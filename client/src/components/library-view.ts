@@ -12,6 +12,11 @@ import { CatalogController } from '../controllers/catalog-controller.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
 import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
+import { AlbumsController } from '../controllers/albums-controller.js'; // albums
+import { albumMembers, albumSummaries, orderedView, summarizeAlbum } from '../domain/albums/album-summaries.js';
+import { emptySelection, selectClick, type Selection } from '../domain/albums/selection.js';
+import { SelectionAction } from './selection-bar.js';
+import type { AlbumPick } from './album-picker.js';
 import { listView } from '../domain/ml/list-view.js';
 import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
@@ -25,9 +30,12 @@ import './timeline-view.js';
 import './people-view.js';
 import './person-view.js';
 import './search-view.js';
+import './album-picker.js';
+import './album-view.js';
+import './albums-view.js';
 
 /** What the main area shows (issue 6 adds people, a person and search results beside the timeline). */
-export const LibrarySection = { timeline: 'timeline', people: 'people', person: 'person', search: 'search' } as const;
+export const LibrarySection = { timeline: 'timeline', people: 'people', person: 'person', search: 'search', albums: 'albums', album: 'album' } as const;
 export type LibrarySection = (typeof LibrarySection)[keyof typeof LibrarySection];
 
 const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includes('Files') ?? false;
@@ -44,7 +52,15 @@ export class LibraryView extends LitElement {
     showHiddenPeople: { state: true },
     query: { state: true },
     searchFilters: { state: true },
+    albumId: { state: true },
+    selection: { state: true },
+    picking: { state: true },
   };
+  declare albumId: string | null;
+  /** Multi-select in the timeline or an album (a new object on every change). */
+  declare selection: Selection;
+  /** The assets the "Add to album" dialog is open for, or null. */
+  declare picking: readonly AssetId[] | null;
   declare section: LibrarySection;
   declare personId: string | null;
   declare showHiddenPeople: boolean;
@@ -65,6 +81,7 @@ export class LibraryView extends LitElement {
   private readonly connection = new ConnectionController(this, () => this.library);
   private readonly imports = new ImportController(this, () => this.library);
   private readonly ml = new MlController(this, () => this.library);
+  private readonly albums = new AlbumsController(this, () => this.library);
   private dragDepth = 0;
 
   constructor() {
@@ -79,6 +96,9 @@ export class LibraryView extends LitElement {
     this.showHiddenPeople = false;
     this.query = '';
     this.searchFilters = {};
+    this.albumId = null;
+    this.selection = emptySelection;
+    this.picking = null;
   }
 
   override connectedCallback(): void {
@@ -87,6 +107,7 @@ export class LibraryView extends LitElement {
     window.addEventListener('dragover', this.onDragOver);
     window.addEventListener('dragleave', this.onDragLeave);
     window.addEventListener('drop', this.onDrop);
+    window.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
@@ -94,6 +115,7 @@ export class LibraryView extends LitElement {
     window.removeEventListener('dragover', this.onDragOver);
     window.removeEventListener('dragleave', this.onDragLeave);
     window.removeEventListener('drop', this.onDrop);
+    window.removeEventListener('keydown', this.onKey);
     super.disconnectedCallback();
   }
 
@@ -112,7 +134,8 @@ export class LibraryView extends LitElement {
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
         @sbx-filter=${(e: CustomEvent<TimelineFilter>) => this.show(LibrarySection.timeline, () => (this.filter = e.detail))}
-        .section=${this.section === LibrarySection.person ? LibrarySection.people : this.section}
+        .section=${this.section === LibrarySection.person ? LibrarySection.people : this.section === LibrarySection.album ? LibrarySection.albums : this.section}
+        @sbx-albums=${() => this.show(LibrarySection.albums)}
         .mlProgress=${this.ml.progress}
         .query=${this.query}
         @sbx-people=${() => this.show(LibrarySection.people)}
@@ -125,13 +148,14 @@ export class LibraryView extends LitElement {
       ${this.adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
         ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
         : nothing}
-      <main data-testid="library" ?hidden=${this.adminJobs}>
+      <main data-testid="library" ?hidden=${this.adminJobs} @sbx-select=${this.onSelect}>
         ${this.renderSection()}
         <sbx-timeline-view
           style=${this.section === LibrarySection.timeline ? '' : 'display:none'}
           .view=${view}
           .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
+          .selection=${this.section === LibrarySection.timeline ? this.selection.ids : null}
           @sbx-import=${this.pickFiles}
           @sbx-open=${(e: CustomEvent<AssetId>) => (this.openId = e.detail)}
           @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
@@ -156,6 +180,7 @@ export class LibraryView extends LitElement {
             @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
             @sbx-trash=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.trash(e.detail))}
             @sbx-restore=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.restore(e.detail))}
+            @sbx-add-to-album=${(e: CustomEvent<AssetId>) => (this.picking = [e.detail])}
           ></sbx-asset-viewer>`
         : nothing}
       ${showPanel
@@ -167,6 +192,14 @@ export class LibraryView extends LitElement {
           ></sbx-import-panel>`
         : nothing}
       ${this.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
+      ${this.selection.ids.size > 0 && !open
+        ? html`<sbx-selection-bar .count=${this.selection.ids.size} .inAlbum=${this.section === LibrarySection.album}
+            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.onSelectionAction(e.detail)}></sbx-selection-bar>`
+        : nothing}
+      ${this.picking
+        ? html`<sbx-album-picker .albums=${this.albumCards()} .count=${this.picking.length}
+            @sbx-album-pick=${(e: CustomEvent<AlbumPick>) => this.addPicked(e.detail)} @sbx-close=${() => (this.picking = null)}></sbx-album-picker>`
+        : nothing}
     `;
   }
 
@@ -196,6 +229,17 @@ export class LibraryView extends LitElement {
           @sbx-remove-face=${(e: CustomEvent<string>) => act(() => this.ml.removeFace(e.detail))}
           @sbx-move-face=${(e: CustomEvent<{ face: string; to: string }>) => act(() => void this.ml.moveFace(e.detail.face, e.detail.to))}></sbx-person-view>`;
       }
+      case LibrarySection.albums:
+        return html`<sbx-albums-view .albums=${this.albumCards()} .thumbs=${thumbs} @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
+          @sbx-create-album=${() => this.openAlbum(this.albums.create('Untitled', []))}></sbx-albums-view>`;
+      case LibrarySection.album: {
+        const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
+        const id = this.albumId ?? '';
+        return html`<sbx-album-view .album=${album && summarizeAlbum(album, (a) => this.catalog.get(a))} .view=${this.currentView()} .thumbs=${thumbs} .selection=${this.selection.ids}
+          @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open} @sbx-favorite=${favorite}
+          @sbx-rename-album=${(e: CustomEvent<string>) => this.albums.rename(id, e.detail)}
+          @sbx-delete-album=${() => { this.albums.delete(id); this.show(LibrarySection.albums); }}></sbx-album-view>`;
+      }
       case LibrarySection.search:
         return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${this.searchFilters} .thumbs=${thumbs}
           .personName=${this.searchFilters.person === undefined ? '' : (this.ml.person(this.searchFilters.person)?.name ?? '')}
@@ -215,6 +259,10 @@ export class LibraryView extends LitElement {
         const order = (this.ml.searchResult?.hits ?? []).map((h) => h.asset);
         return { ...listView(order), order, position: new Map(order.map((a, i) => [a.id, i])) };
       }
+      case LibrarySection.album: {
+        const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
+        return orderedView(album ? albumMembers(album, (a) => this.catalog.get(a)) : []);
+      }
       default:
         return this.catalog.view(this.filter);
     }
@@ -222,6 +270,7 @@ export class LibraryView extends LitElement {
 
   private show(section: LibrarySection, then?: () => void): void {
     this.section = section;
+    this.selection = emptySelection;
     this.adminJobs = false;
     then?.();
   }
@@ -232,6 +281,59 @@ export class LibraryView extends LitElement {
     this.show(LibrarySection.search);
     void this.ml.runSearch(query, filters);
   }
+
+  private albumCards() {
+    const doc = this.albums.doc;
+    return doc ? albumSummaries(doc, (a) => this.catalog.get(a)) : [];
+  }
+
+  private openAlbum(id: string | null): void {
+    if (id !== null) this.show(LibrarySection.album, () => (this.albumId = id));
+  }
+
+  private readonly onSelect = (event: CustomEvent<{ id: AssetId; range: boolean }>): void => {
+    const view = this.currentView();
+    this.selection = selectClick(this.selection, event.detail.id, { range: event.detail.range, position: view.position, at: (i) => view.at(i)?.id });
+  };
+
+  private onSelectionAction(action: SelectionAction): void {
+    const ids = [...this.selection.ids];
+    const album = this.albumId;
+    switch (action) {
+      case SelectionAction.addToAlbum:
+        this.picking = ids;
+        return;
+      case SelectionAction.favorite:
+        this.albums.favorite(ids, !ids.every((id) => this.catalog.get(id)?.favorite));
+        break;
+      case SelectionAction.trash:
+        this.albums.trash(ids);
+        break;
+      case SelectionAction.setCover:
+        if (album !== null) this.albums.setCover(album, ids[0] ?? null);
+        break;
+      case SelectionAction.removeFromAlbum:
+        if (album !== null) this.albums.remove(album, ids);
+        break;
+      case SelectionAction.clear:
+        break;
+    }
+    this.selection = emptySelection;
+  }
+
+  private addPicked(pick: AlbumPick): void {
+    const ids = this.picking ?? [];
+    this.picking = null;
+    if (this.openId === null) this.selection = emptySelection;
+    if ('album' in pick) this.albums.add(pick.album, ids);
+    else this.albums.create(pick.name, ids);
+  }
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || this.openId !== null || this.picking !== null || this.selection.ids.size === 0) return;
+    event.preventDefault();
+    this.selection = emptySelection;
+  };
 
   private readonly pickFiles = (): void => {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();

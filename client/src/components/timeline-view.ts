@@ -10,6 +10,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import type { AssetId } from '../../../protocol/src/index.js';
 import { TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
 import { layoutTimeline, monthTicks, visibleSlice, type MonthTick, type TimelineLayout } from '../domain/catalog/timeline-layout.js';
 import type { ThumbStore } from '../domain/storage/thumb-store.js';
@@ -26,11 +27,14 @@ export class TimelineViewElement extends LitElement {
   static override properties = {
     view: { attribute: false },
     thumbs: { attribute: false },
+    selection: { attribute: false },
     loaded: { type: Boolean },
     hover: { state: true },
   };
   declare view: TimelineView | undefined;
   declare thumbs: ThumbStore | null;
+  /** Multi-select: the selected ids, passed to the tiles (null: no selection here). */
+  declare selection: ReadonlySet<AssetId> | null;
   declare loaded: boolean;
   declare hover: string | null;
 
@@ -73,6 +77,7 @@ export class TimelineViewElement extends LitElement {
     super();
     this.view = undefined;
     this.thumbs = null;
+    this.selection = null;
     this.loaded = false;
     this.hover = null;
   }
@@ -155,6 +160,7 @@ export class TimelineViewElement extends LitElement {
               .fromRow=${v.fromRow}
               .toRow=${v.toRow}
               .thumbs=${this.thumbs}
+              .selection=${this.selection}
             ></sbx-day-group>`,
           )}
         </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { factsOf } from '../../../../protocol/src/catalog-builders.js';
-import { addAssets, getAsset, listAssets, setFavorite, type AssetId } from '../../../../protocol/src/index.js';
+import { addAssets, getAsset, listAssets, observeAssets, setFavorite, type AssetId } from '../../../../protocol/src/index.js';
 import { createSmartSearch, NO_CLIP_NOTICE, SearchMode } from './smart-search.js';
 
 const unit = (values: number[]): Float32Array => {
@@ -48,6 +48,8 @@ describe('smart search', () => {
     });
     ids.forEach((id, i) => search.addEmbedding(id, unit(Array.from({ length: 8 }, (_, k) => (k === i ? 1 : 0.01)))));
     expect(search.embeddings).toBe(4);
+    // As in the ML session: user-state changes make the search forget what its filters read.
+    observeAssets(doc, (changed) => search.forget(changed));
     const all = await search.run('a dog');
     expect(queries).toEqual(['a dog']);
     expect(all.mode).toBe(SearchMode.smart);

@@ -119,13 +119,13 @@ const matchesText = (asset: CatalogAsset, words: readonly string[]): boolean => 
 
 export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
   let index: VectorIndex | null = null;
-  const known = new Map<string, FilterFacts | null>();
+  const known = new Map<string, FilterFacts>();
   const factsOf = (id: string): FilterFacts | null => {
     let facts = known.get(id);
     if (facts === undefined) {
       const asset = deps.get(id);
-      facts = asset === undefined ? null : factsFor(asset);
-      known.set(id, facts);
+      if (asset === undefined) return null;
+      known.set(id, (facts = factsFor(asset)));
     }
     return facts;
   };
@@ -133,6 +133,8 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
     addEmbedding(id, embedding) {
       if (index === null || index.dimensions !== embedding.length) index = createVectorIndex(embedding.length);
       index.add(id, embedding);
+      // Read the filter facts now, as results trickle in, rather than all at the first search.
+      factsOf(id);
     },
     forget(ids) {
       for (const id of ids) known.delete(id);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetId } from '../../../../protocol/src/index.js';
+import { emptySelection, MAX_RANGE, pruneSelection, selectClick, type SelectOrder } from './selection.js';
+
+const order = (n: number): SelectOrder => {
+  const ids = Array.from({ length: n }, (_, i) => `a${i}` as AssetId);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  return { position, at: (i) => ids[i] };
+};
+const id = (i: number) => `a${i}` as AssetId;
+
+describe('selection', () => {
+  it('a click toggles one id and moves the anchor', () => {
+    const o = order(10);
+    let s = selectClick(emptySelection, id(3), { ...o, range: false });
+    expect([...s.ids]).toEqual([id(3)]);
+    s = selectClick(s, id(5), { ...o, range: false });
+    expect([...s.ids].sort()).toEqual([id(3), id(5)]);
+    s = selectClick(s, id(3), { ...o, range: false });
+    expect([...s.ids]).toEqual([id(5)]);
+    expect(s.anchor).toBe(id(3));
+    expect(emptySelection.ids.size).toBe(0); // never mutated
+  });
+
+  it('shift-click selects the range between the anchor and the click, either direction', () => {
+    const o = order(10);
+    let s = selectClick(emptySelection, id(7), { ...o, range: false });
+    s = selectClick(s, id(2), { ...o, range: true });
+    expect([...s.ids].sort()).toEqual([2, 3, 4, 5, 6, 7].map(id).sort());
+    s = selectClick(emptySelection, id(1), { ...o, range: false });
+    s = selectClick(s, id(4), { ...o, range: true });
+    expect(s.ids.size).toBe(4);
+  });
+
+  it('shift-click without an anchor in the view toggles; a huge range is capped', () => {
+    const o = order(MAX_RANGE + 100);
+    const s = selectClick({ ids: new Set(), anchor: 'gone' as AssetId }, id(4), { ...o, range: true });
+    expect([...s.ids]).toEqual([id(4)]);
+    const big = selectClick(selectClick(emptySelection, id(0), { ...o, range: false }), id(MAX_RANGE + 50), { ...o, range: true });
+    expect(big.ids.size).toBe(MAX_RANGE);
+  });
+
+  it('prune drops ids that are gone and keeps the same object when nothing changed', () => {
+    const o = order(5);
+    const s = selectClick(selectClick(emptySelection, id(0), { ...o, range: false }), id(3), { ...o, range: true });
+    expect(pruneSelection(s, () => true)).toBe(s);
+    const pruned = pruneSelection(s, (x) => x !== id(3));
+    expect(pruned.ids.size).toBe(3);
+    expect(pruned.anchor).toBeNull();
+  });
+});
