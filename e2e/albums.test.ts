@@ -173,6 +173,27 @@ describe('Albums in Chromium', () => {
     await a.page.getByTestId('albums-empty').waitFor();
     await a.page.getByTestId('nav-photos').click();
     await until('photos kept', async () => (await timelineTiles(a.page).count()) === 6);
+  });
+
+  it('bulk Favourite and Move to trash act on the whole selection; Create album opens an empty album', async () => {
+    const page = a.page;
+    const all = await ids(timelineTiles(page));
+    await timelineTiles(page).nth(0).getByTestId('tile-select').click();
+    await timelineTiles(page).nth(1).getByTestId('tile-select').click();
+    await page.getByTestId('selection-favorite').click();
+    for (const id of all.slice(0, 2)) await until('favourited', async () => (await page.locator(`[data-testid="asset-tile"][data-asset-id="${id}"]`).getAttribute('data-favorite')) === 'true');
+    expect(await page.locator('[data-testid="asset-tile"][data-favorite="true"]').count()).toBe(2);
+    await timelineTiles(page).nth(5).getByTestId('tile-select').click();
+    await page.getByTestId('selection-trash').click();
+    await until('5 left', async () => (await timelineTiles(page).count()) === 5);
+    expect(await ids(timelineTiles(page))).not.toContain(all[5]);
+    await b.page.getByTestId('nav-photos').click();
+    await until('trash on B', async () => (await timelineTiles(b.page).count()) === 5);
+    await page.getByTestId('nav-albums').click();
+    await page.getByTestId('albums-create').click();
+    await page.getByTestId('album-view').waitFor();
+    expect(await page.getByTestId('album-name-input').inputValue()).toBe('Untitled');
+    expect(await page.getByTestId('album-count').textContent()).toBe('0 items');
     expect(a.errors.filter((e) => !/Failed to load resource|WebSocket|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
   });
 });

@@ -7,9 +7,9 @@
  */
 import { LitElement, css, html } from 'lit';
 import type { AlbumSummary } from '../domain/albums/album-summaries.js';
+import type { AlbumPick } from '../domain/albums/selection.js';
 import { buttonStyles } from './theme.js';
 
-export type AlbumPick = { readonly album: string } | { readonly name: string };
 
 export class AlbumPicker extends LitElement {
   static override properties = { albums: { attribute: false }, count: { type: Number } };

@@ -18,12 +18,15 @@ export class AssetTile extends LitElement {
     thumbs: { attribute: false },
     selected: { type: Boolean, reflect: true },
     selecting: { type: Boolean },
+    selectable: { type: Boolean },
   };
   declare asset: CatalogAsset | undefined;
   declare thumbs: ThumbStore | null;
   /** Multi-select: this tile is selected; while `selecting`, a click selects instead of opening. */
   declare selected: boolean;
   declare selecting: boolean;
+  /** Shows the hover checkbox (only where something handles `sbx-select`). */
+  declare selectable: boolean;
 
   static override styles = css`
     :host { display: block; position: relative; overflow: hidden; background: var(--sbx-surface-2); cursor: pointer; border-radius: 2px; }
@@ -59,12 +62,13 @@ export class AssetTile extends LitElement {
     this.thumbs = null;
     this.selected = false;
     this.selecting = false;
+    this.selectable = false;
   }
 
   override render() {
     const asset = this.asset;
     if (!asset) return nothing;
-    return html`<button class="open" data-testid="asset-tile-open" aria-label=${asset.name} @click=${(e: MouseEvent) => (this.selecting ? this.emitSelect(e) : this.emit('sbx-open'))}>
+    return html`<button class="open" data-testid="asset-tile-open" aria-label=${asset.name} @click=${(e: MouseEvent) => (this.selecting && this.selectable ? this.emitSelect(e) : this.emit('sbx-open'))}>
         ${this.thumb.url
           ? html`<img src=${this.thumb.url} alt="" loading="lazy" decoding="async" draggable="false" data-testid="asset-thumb" @error=${() => this.thumb.failed()} />`
           : html`<div class="placeholder" data-testid="asset-placeholder">${asset.kind === 'video' ? icons.play : icons.image}</div>`}
@@ -74,7 +78,9 @@ export class AssetTile extends LitElement {
         ? html`<button class="fav-toggle" data-testid="tile-favorite" title=${asset.favorite ? 'Unfavourite' : 'Favourite'} aria-pressed=${asset.favorite}
             @click=${(e: Event) => { e.stopPropagation(); this.emit('sbx-favorite'); }}>${asset.favorite ? icons.heart : icons.heartOutline}</button>`
         : nothing}
-      <button class="select" data-testid="tile-select" title=${this.selected ? 'Deselect' : 'Select'} aria-pressed=${this.selected} @click=${this.emitSelect}>${this.selected ? icons.check : nothing}</button>
+      ${this.selectable
+        ? html`<button class="select" data-testid="tile-select" title=${this.selected ? 'Deselect' : 'Select'} aria-pressed=${this.selected} @click=${this.emitSelect}>${this.selected ? icons.check : nothing}</button>`
+        : nothing}
       ${asset.favorite ? html`<span class="badge fav" data-testid="favorite-badge">${icons.heart}</span>` : nothing}
       ${asset.kind === 'video'
         ? html`<span class="badge duration" data-testid="duration-badge">${asset.duration !== null ? formatDuration(asset.duration) : ''}${icons.play}</span>`

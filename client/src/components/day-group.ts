@@ -82,6 +82,7 @@ export class DayGroup extends LitElement {
           .thumbs=${this.thumbs}
           .selected=${this.selection?.has(c.asset.id) ?? false}
           .selecting=${(this.selection?.size ?? 0) > 0}
+          .selectable=${this.selection !== null}
         ></sbx-asset-tile>`,
       )}
     </section>`;

@@ -13,10 +13,9 @@ import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
 import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
+import { SelectionController } from '../controllers/selection-controller.js'; // albums
 import { albumMembers, albumSummaries, orderedView, summarizeAlbum } from '../domain/albums/album-summaries.js';
-import { emptySelection, selectClick, type Selection } from '../domain/albums/selection.js';
-import { SelectionAction } from './selection-bar.js';
-import type { AlbumPick } from './album-picker.js';
+import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
 import { listView } from '../domain/ml/list-view.js';
 import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
@@ -31,6 +30,7 @@ import './people-view.js';
 import './person-view.js';
 import './search-view.js';
 import './album-picker.js';
+import './selection-bar.js';
 import './album-view.js';
 import './albums-view.js';
 
@@ -53,14 +53,8 @@ export class LibraryView extends LitElement {
     query: { state: true },
     searchFilters: { state: true },
     albumId: { state: true },
-    selection: { state: true },
-    picking: { state: true },
   };
   declare albumId: string | null;
-  /** Multi-select in the timeline or an album (a new object on every change). */
-  declare selection: Selection;
-  /** The assets the "Add to album" dialog is open for, or null. */
-  declare picking: readonly AssetId[] | null;
   declare section: LibrarySection;
   declare personId: string | null;
   declare showHiddenPeople: boolean;
@@ -82,6 +76,14 @@ export class LibraryView extends LitElement {
   private readonly imports = new ImportController(this, () => this.library);
   private readonly ml = new MlController(this, () => this.library);
   private readonly albums = new AlbumsController(this, () => this.library);
+  private readonly select = new SelectionController(this, this.albums, {
+    view: () => this.currentView(), busy: () => this.openId !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
+    keep: () => {
+      if (this.section !== LibrarySection.album) return (id) => this.catalog.get(id)?.trashedAt === null;
+      const { position } = this.currentView();
+      return (id) => position.get(id) !== undefined;
+    },
+  });
   private dragDepth = 0;
 
   constructor() {
@@ -97,8 +99,6 @@ export class LibraryView extends LitElement {
     this.query = '';
     this.searchFilters = {};
     this.albumId = null;
-    this.selection = emptySelection;
-    this.picking = null;
   }
 
   override connectedCallback(): void {
@@ -107,7 +107,6 @@ export class LibraryView extends LitElement {
     window.addEventListener('dragover', this.onDragOver);
     window.addEventListener('dragleave', this.onDragLeave);
     window.addEventListener('drop', this.onDrop);
-    window.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
@@ -115,7 +114,6 @@ export class LibraryView extends LitElement {
     window.removeEventListener('dragover', this.onDragOver);
     window.removeEventListener('dragleave', this.onDragLeave);
     window.removeEventListener('drop', this.onDrop);
-    window.removeEventListener('keydown', this.onKey);
     super.disconnectedCallback();
   }
 
@@ -148,14 +146,14 @@ export class LibraryView extends LitElement {
       ${this.adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
         ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
         : nothing}
-      <main data-testid="library" ?hidden=${this.adminJobs} @sbx-select=${this.onSelect}>
+      <main data-testid="library" ?hidden=${this.adminJobs} @sbx-select=${this.select.onSelect}>
         ${this.renderSection()}
         <sbx-timeline-view
           style=${this.section === LibrarySection.timeline ? '' : 'display:none'}
           .view=${view}
           .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
-          .selection=${this.section === LibrarySection.timeline ? this.selection.ids : null}
+          .selection=${this.section === LibrarySection.timeline && this.filter !== TimelineFilter.trash ? this.select.ids : null}
           @sbx-import=${this.pickFiles}
           @sbx-open=${(e: CustomEvent<AssetId>) => (this.openId = e.detail)}
           @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
@@ -180,7 +178,7 @@ export class LibraryView extends LitElement {
             @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
             @sbx-trash=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.trash(e.detail))}
             @sbx-restore=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.restore(e.detail))}
-            @sbx-add-to-album=${(e: CustomEvent<AssetId>) => (this.picking = [e.detail])}
+            @sbx-add-to-album=${(e: CustomEvent<AssetId>) => this.select.pickFor([e.detail])}
           ></sbx-asset-viewer>`
         : nothing}
       ${showPanel
@@ -192,13 +190,13 @@ export class LibraryView extends LitElement {
           ></sbx-import-panel>`
         : nothing}
       ${this.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
-      ${this.selection.ids.size > 0 && !open
-        ? html`<sbx-selection-bar .count=${this.selection.ids.size} .inAlbum=${this.section === LibrarySection.album}
-            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.onSelectionAction(e.detail)}></sbx-selection-bar>`
+      ${this.select.ids.size > 0 && !open
+        ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
+            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.section === LibrarySection.album ? this.albumId : null)}></sbx-selection-bar>`
         : nothing}
-      ${this.picking
-        ? html`<sbx-album-picker .albums=${this.albumCards()} .count=${this.picking.length}
-            @sbx-album-pick=${(e: CustomEvent<AlbumPick>) => this.addPicked(e.detail)} @sbx-close=${() => (this.picking = null)}></sbx-album-picker>`
+      ${this.select.picking
+        ? html`<sbx-album-picker .albums=${this.albumCards()} .count=${this.select.picking.length}
+            @sbx-album-pick=${(e: CustomEvent<AlbumPick>) => this.select.pick(e.detail)} @sbx-close=${() => this.select.pickFor(null)}></sbx-album-picker>`
         : nothing}
     `;
   }
@@ -235,7 +233,7 @@ export class LibraryView extends LitElement {
       case LibrarySection.album: {
         const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
         const id = this.albumId ?? '';
-        return html`<sbx-album-view .album=${album && summarizeAlbum(album, (a) => this.catalog.get(a))} .view=${this.currentView()} .thumbs=${thumbs} .selection=${this.selection.ids}
+        return html`<sbx-album-view .album=${album && summarizeAlbum(album, (a) => this.catalog.get(a))} .view=${this.currentView()} .thumbs=${thumbs} .selection=${this.select.ids}
           @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open} @sbx-favorite=${favorite}
           @sbx-rename-album=${(e: CustomEvent<string>) => this.albums.rename(id, e.detail)}
           @sbx-delete-album=${() => { this.albums.delete(id); this.show(LibrarySection.albums); }}></sbx-album-view>`;
@@ -270,7 +268,7 @@ export class LibraryView extends LitElement {
 
   private show(section: LibrarySection, then?: () => void): void {
     this.section = section;
-    this.selection = emptySelection;
+    this.select.clear();
     this.adminJobs = false;
     then?.();
   }
@@ -290,50 +288,6 @@ export class LibraryView extends LitElement {
   private openAlbum(id: string | null): void {
     if (id !== null) this.show(LibrarySection.album, () => (this.albumId = id));
   }
-
-  private readonly onSelect = (event: CustomEvent<{ id: AssetId; range: boolean }>): void => {
-    const view = this.currentView();
-    this.selection = selectClick(this.selection, event.detail.id, { range: event.detail.range, position: view.position, at: (i) => view.at(i)?.id });
-  };
-
-  private onSelectionAction(action: SelectionAction): void {
-    const ids = [...this.selection.ids];
-    const album = this.albumId;
-    switch (action) {
-      case SelectionAction.addToAlbum:
-        this.picking = ids;
-        return;
-      case SelectionAction.favorite:
-        this.albums.favorite(ids, !ids.every((id) => this.catalog.get(id)?.favorite));
-        break;
-      case SelectionAction.trash:
-        this.albums.trash(ids);
-        break;
-      case SelectionAction.setCover:
-        if (album !== null) this.albums.setCover(album, ids[0] ?? null);
-        break;
-      case SelectionAction.removeFromAlbum:
-        if (album !== null) this.albums.remove(album, ids);
-        break;
-      case SelectionAction.clear:
-        break;
-    }
-    this.selection = emptySelection;
-  }
-
-  private addPicked(pick: AlbumPick): void {
-    const ids = this.picking ?? [];
-    this.picking = null;
-    if (this.openId === null) this.selection = emptySelection;
-    if ('album' in pick) this.albums.add(pick.album, ids);
-    else this.albums.create(pick.name, ids);
-  }
-
-  private readonly onKey = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || this.openId !== null || this.picking !== null || this.selection.ids.size === 0) return;
-    event.preventDefault();
-    this.selection = emptySelection;
-  };
 
   private readonly pickFiles = (): void => {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();

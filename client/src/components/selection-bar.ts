@@ -7,13 +7,10 @@
  *   <sbx-selection-bar .count=${3} .inAlbum=${true} @sbx-selection-action=${(e) => act(e.detail)}></sbx-selection-bar>
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { SelectionAction } from '../domain/albums/selection.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 
-export const SelectionAction = {
-  clear: 'clear', addToAlbum: 'add-to-album', favorite: 'favorite', trash: 'trash', setCover: 'set-cover', removeFromAlbum: 'remove-from-album',
-} as const;
-export type SelectionAction = (typeof SelectionAction)[keyof typeof SelectionAction];
 
 export class SelectionBar extends LitElement {
   static override properties = { count: { type: Number }, inAlbum: { type: Boolean } };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AssetId } from '../../../../protocol/src/index.js';
+import * as Y from 'yjs';
+import { addAssets, type AssetId } from '../../../../protocol/src/index.js';
+import { createFactsGenerator } from '../../../../protocol/src/catalog-builders.js';
+import { TimelineIndex } from '../catalog/timeline-index.js';
 import { emptySelection, MAX_RANGE, pruneSelection, selectClick, type SelectOrder } from './selection.js';
 
 const order = (n: number): SelectOrder => {
@@ -47,5 +50,18 @@ describe('selection', () => {
     const pruned = pruneSelection(s, (x) => x !== id(3));
     expect(pruned.ids.size).toBe(3);
     expect(pruned.anchor).toBeNull();
+  });
+
+  it('a range over a real timeline view uses ids by position, matching the assets', () => {
+    const doc = new Y.Doc();
+    const gen = createFactsGenerator(7);
+    addAssets(doc, Array.from({ length: 300 }, () => gen.next()));
+    const view = new TimelineIndex(doc).view('all');
+    expect(view.idAt).toBeDefined();
+    for (const i of [0, 1, 150, 299]) expect(view.idAt!(i)).toBe(view.at(i)!.id);
+    const hooks = { position: view.position, at: (i: number) => view.idAt!(i) };
+    const s = selectClick(selectClick(emptySelection, view.idAt!(10)!, { ...hooks, range: false }), view.idAt!(209)!, { ...hooks, range: true });
+    expect(s.ids.size).toBe(200);
+    expect(s.ids.has(view.at(100)!.id)).toBe(true);
   });
 });

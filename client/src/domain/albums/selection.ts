@@ -8,6 +8,15 @@
  */
 import type { AssetId } from '../../../../protocol/src/index.js';
 
+/** What the selection bar offers. */
+export const SelectionAction = {
+  clear: 'clear', addToAlbum: 'add-to-album', favorite: 'favorite', trash: 'trash', setCover: 'set-cover', removeFromAlbum: 'remove-from-album',
+} as const;
+export type SelectionAction = (typeof SelectionAction)[keyof typeof SelectionAction];
+
+/** The "Add to album" dialog's answer: an existing album, or the name of a new one. */
+export type AlbumPick = { readonly album: string } | { readonly name: string };
+
 export interface Selection {
   readonly ids: ReadonlySet<AssetId>;
   /** The last id clicked without shift: one end of the next shift-click range. */
@@ -32,9 +41,10 @@ export const MAX_RANGE = 50_000;
  */
 export const selectClick = (selection: Selection, id: AssetId, options: SelectOrder & { readonly range: boolean }): Selection => {
   const ids = new Set(selection.ids);
-  const from = selection.anchor === null ? undefined : options.position.get(selection.anchor);
-  const to = options.position.get(id);
-  if (options.range && from !== undefined && to !== undefined) {
+  // Positions only for a range: on a big timeline the first lookup builds the position index.
+  const from = options.range && selection.anchor !== null ? options.position.get(selection.anchor) : undefined;
+  const to = from === undefined ? undefined : options.position.get(id);
+  if (from !== undefined && to !== undefined) {
     const lo = Math.min(from, to);
     const hi = Math.min(Math.max(from, to), lo + MAX_RANGE - 1);
     for (let i = lo; i <= hi; i++) {

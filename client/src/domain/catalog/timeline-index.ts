@@ -33,6 +33,8 @@ export interface TimelineView {
   readonly order: readonly CatalogAsset[];
   /** Position of an asset in `order`. */
   readonly position: { get(id: AssetId): number | undefined };
+  /** The id at a position without building the asset (multi-select ranges); absent on small list views. */
+  idAt?(position: number): AssetId | undefined;
   /** True for a materialized view read from IndexedDB while the CRDT loads (only its head has assets). */
   readonly materialized?: boolean;
 }
@@ -246,6 +248,7 @@ export class TimelineIndex {
         return Reflect.get(target, prop, receiver);
       },
     });
-    return { filter, count: n, runs, at, order: lazy, position };
+    const idAt = (p: number): AssetId | undefined => (p >= 0 && p < n ? (this.facts.idAt(slots[p]!) as AssetId) : undefined);
+    return { filter, count: n, runs, at, order: lazy, position, idAt };
   }
 }
