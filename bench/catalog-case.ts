@@ -167,6 +167,9 @@ const runYjs = async (): Promise<void> => {
   if (sync.assets !== n) throw new Error(`synced ${sync.assets} of ${n}`);
 };
 
+// Partial figures on stderr, so a case that runs past its time limit still says how far it got.
+const stage = (name: string): void => console.error(JSON.stringify({ stage: name, ...out }));
+
 const runAutomerge = (): void => {
   const all = generate();
   const rand = createRandom(7);
@@ -181,11 +184,13 @@ const runAutomerge = (): void => {
         d.assets[f.hash] = { ...f, lens: f.lens ?? null, thumbhash: f.thumbhash ?? null, favorite: s.favorite, trashedAt: s.trashed ? 1 : null, archived: s.archived, rating: s.rating, description: s.description, tags: s.tag ? [s.tag] : [], albums: s.album ? [s.album] : [] };
       });
     });
+    if ((start + 1000) % 10_000 === 0) console.error(JSON.stringify({ stage: 'building', assets: start + 1000, ms: ms(t0) }));
   }
   const saved = A.save(built);
   out.buildMs = ms(t0);
   out.encodedMB = mb(saved.length);
   out.bytesPerAsset = Math.round(saved.length / n);
+  stage('built');
   const ids = all.map((f) => f.hash);
   A.free(built);
   const base = heap();
@@ -199,6 +204,7 @@ const runAutomerge = (): void => {
   out.heapMB = mb(after.heap - base.heap);
   out.arrayBuffersMB = mb(after.buffers - base.buffers);
   out.rssMB = mb(after.rss - base.rss);
+  stage('loaded');
   const edits: number[] = [];
   for (let i = 0; i < 50; i++) {
     const id = ids[(i * 7919) % n]!;
@@ -210,6 +216,7 @@ const runAutomerge = (): void => {
     edits.push(performance.now() - t0);
   }
   out.localEditMs = median(edits);
+  stage('edited');
   let remote = A.clone(doc);
   const heads = A.getHeads(remote);
   for (let i = 0; i < 10_000; i++) {
