@@ -67,6 +67,8 @@ describe('Albums in Chromium', () => {
     const page = a.page;
     await page.getByTestId('import-input').setInputFiles(photos);
     await until('6 tiles', async () => (await timelineTiles(page).count()) === 6);
+    await until('uploads done', async () => (await page.getByTestId('import-panel').getAttribute('data-finished')) === 'true', 30_000);
+    await page.getByTestId('import-panel-close').click();
     order = await ids(timelineTiles(page));
     await timelineTiles(page).nth(0).getByTestId('tile-select').click();
     expect(await selected(page)).toBe(1);
