@@ -9,7 +9,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realPhotos } from './corpus.js';
-import { launchChromium, openDevice, screenshot, startServer, type Device, type TestServer } from './harness.js';
+import { launchChromium, logIn, openDevice, screenshot, signUpOwner, startServer, until, type Device, type TestServer } from './harness.js';
 
 const owner = { name: 'Alba Albums', email: 'alba@example.com', password: 'a long enough password' };
 const photos = realPhotos({ limit: 6 });
@@ -18,15 +18,6 @@ let server: TestServer;
 let browser: Browser;
 let a: Device;
 let b: Device;
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 const timelineTiles = (page: Page) => page.getByTestId('timeline').first().getByTestId('asset-tile');
 const albumTiles = (page: Page) => page.getByTestId('album-view').getByTestId('asset-tile');
@@ -41,16 +32,9 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
   a = await openDevice(browser, server.url);
-  await a.page.getByTestId('signup-name').fill(owner.name);
-  await a.page.getByTestId('signup-email').fill(owner.email);
-  await a.page.getByTestId('signup-password').fill(owner.password);
-  await a.page.getByTestId('signup-submit').click();
-  await a.page.getByTestId('empty-state').waitFor();
+  await signUpOwner(a.page, owner);
   b = await openDevice(browser, server.url);
-  await b.page.getByTestId('login-email').fill(owner.email);
-  await b.page.getByTestId('login-password').fill(owner.password);
-  await b.page.getByTestId('login-submit').click();
-  await b.page.getByTestId('library').waitFor();
+  await logIn(b.page, owner);
   for (const device of [a, b]) device.page.on('dialog', (dialog) => void dialog.accept());
 }, 60_000);
 

@@ -136,3 +136,36 @@ export const screenshot = async (page: Page, name: string): Promise<string> => {
   await page.screenshot({ path });
   return path;
 };
+
+/** Polls `check` every 50 ms until it holds (a throw counts as not yet); fails naming `what`. */
+export const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+export interface Account {
+  readonly name: string;
+  readonly email: string;
+  readonly password: string;
+}
+
+/** Signs up the server's first user (the owner) on a fresh device; resolves on the empty library. */
+export const signUpOwner = async (page: Page, owner: Account): Promise<void> => {
+  await page.getByTestId('signup-name').fill(owner.name);
+  await page.getByTestId('signup-email').fill(owner.email);
+  await page.getByTestId('signup-password').fill(owner.password);
+  await page.getByTestId('signup-submit').click();
+  await page.getByTestId('empty-state').waitFor();
+};
+
+/** Logs a device in; resolves when the library shows. */
+export const logIn = async (page: Page, account: Account): Promise<void> => {
+  await page.getByTestId('login-email').fill(account.email);
+  await page.getByTestId('login-password').fill(account.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('library').waitFor();
+};

@@ -29,7 +29,7 @@ const main = async (): Promise<void> => {
     dataDir,
     authenticate: (token) => sync.authenticate(token),
     // A blob registered in an album or catalog is readable by whoever the relay lets read that room.
-    access: { canReadRoom: (user, room) => sync.canReadRoom(user, room) },
+    access: { canReadRoom: (user, room) => sync.canReadRoom(user, room), canWriteRoom: (user, room) => sync.canWriteRoom(user, room) },
     config: blobStoreConfigFromEnv(process.env),
   });
   const server = await sync.listen({

@@ -6,10 +6,23 @@
  *   const f = factsOf(7);                        // one deterministic asset
  *   const gen = createFactsGenerator(42); gen.next()   // realistic, seeded
  */
+import * as Y from 'yjs';
 import type { AssetFacts } from './catalog-facts.js';
 import type { BlobHash } from './ids.js';
 
 import { createRandom } from './random.js';
+
+/** A Y.Doc with a fixed client id, so tests that merge replicas are deterministic. */
+export const replica = (clientID: number): Y.Doc => {
+  const d = new Y.Doc();
+  d.clientID = clientID;
+  return d;
+};
+
+/** Exchanges every replica's missing updates with every other (full sync of all pairs). */
+export const syncReplicas = (...docs: Y.Doc[]): void => {
+  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+};
 
 const hex64 = (rand: () => number): BlobHash => {
   let s = '';

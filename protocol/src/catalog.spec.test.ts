@@ -9,18 +9,12 @@ import {
   addToAlbum, assignFace, createAlbum, createPerson, deleteAlbum, listAlbums, mergePeople, moveInAlbum, personOfFace,
   readAlbum, readPerson, removeFromAlbum, renameAlbum, renamePerson,
 } from './catalog-albums.js';
-import { createFactsGenerator, factsOf } from './catalog-builders.js';
+import { createFactsGenerator, factsOf, replica, syncReplicas } from './catalog-builders.js';
 import { writeFactsChunkV1 } from './catalog-chunk-v1.js';
 import { assetIdOf, type AssetId } from './ids.js';
 
-const doc = (clientID: number): Y.Doc => {
-  const d = new Y.Doc();
-  d.clientID = clientID;
-  return d;
-};
-const sync = (...docs: Y.Doc[]): void => {
-  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-};
+const doc = replica;
+const sync = syncReplicas;
 const id = (n: number): AssetId => assetIdOf(factsOf(n).hash);
 const pair = (...n: number[]): [Y.Doc, Y.Doc] => {
   const a = doc(1);

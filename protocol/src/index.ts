@@ -11,3 +11,4 @@ export * from './catalog-albums.js';
 export * from './http.js';
 export * from './yws.js';
 export * from './random.js';
+export * from './shared-album.js';

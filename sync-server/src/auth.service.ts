@@ -50,6 +50,8 @@ export interface AuthService {
   accessFor(userId: UserId, room: string): Promise<GrantAccess | undefined>;
   /** True when the user holds any grant (read, write or admin) for the room: e.g. blob reads of a shared album. */
   canReadRoom(userId: UserId, room: string): Promise<boolean>;
+  /** True when the user may add to the room (write or admin): e.g. registering a blob in a shared album. */
+  canWriteRoom(userId: UserId, room: string): Promise<boolean>;
   /** Called with the SHA-256 of each revoked token, so live sessions using it can be closed. */
   onRevoke(listener: (tokenHash: string) => void): () => void;
   /** Sets (or, with `undefined`, revokes) a user's grant for a room; live sessions follow at once. */
@@ -142,6 +144,10 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
 
     accessFor: (userId, room) => users.grantOf(userId, room),
     canReadRoom: async (userId, room) => isRoomId(room) && (await users.grantOf(userId, room)) !== undefined,
+    canWriteRoom: async (userId, room) => {
+      const grant = isRoomId(room) ? await users.grantOf(userId, room) : undefined;
+      return grant === 'write' || grant === 'admin';
+    },
 
     onRevoke(listener) {
       revokeListeners.add(listener);

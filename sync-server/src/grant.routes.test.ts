@@ -117,4 +117,20 @@ describe('room grants over HTTP', () => {
     expect(await sync.canReadRoom(kid.id, room)).toBe(true);
     expect(await sync.canReadRoom(kid.id, 'not a room')).toBe(false);
   });
+
+  it('canWriteRoom answers true for write and admin grants only (shared-album contributors)', async () => {
+    const { sync, call, owner, kid } = await household();
+    const room = 'album:family-trip';
+    expect(await sync.canWriteRoom(kid.id, room)).toBe(false);
+    expect((await call('PUT', `/api/rooms/${room}/grants`, owner.token, { userId: owner.id, access: 'admin' })).status).toBe(201);
+    expect(await sync.canWriteRoom(owner.id, room)).toBe(true);
+    await call('PUT', `/api/rooms/${room}/grants`, owner.token, { email: 'kid@example.com', access: 'read' });
+    expect(await sync.canReadRoom(kid.id, room)).toBe(true);
+    expect(await sync.canWriteRoom(kid.id, room)).toBe(false);
+    await call('PUT', `/api/rooms/${room}/grants`, owner.token, { email: 'kid@example.com', access: 'write' });
+    expect(await sync.canWriteRoom(kid.id, room)).toBe(true);
+    await call('DELETE', `/api/rooms/${room}/grants/${kid.id}`, owner.token);
+    expect(await sync.canWriteRoom(kid.id, room)).toBe(false);
+    expect(await sync.canWriteRoom(kid.id, 'not a room')).toBe(false);
+  });
 });

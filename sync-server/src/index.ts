@@ -79,6 +79,8 @@ export interface SyncServer {
    * pass to another service: e.g. the blob store authorising reads of a shared album's blobs.
    */
   readonly canReadRoom: (userId: AuthUser['id'], room: string) => Promise<boolean>;
+  /** True when the user holds a write or admin grant for the room (e.g. registering a blob in a shared album). */
+  readonly canWriteRoom: (userId: AuthUser['id'], room: string) => Promise<boolean>;
   listen(options: SyncListenOptions): Promise<Listening>;
   /** Stops every listener, ends every session and closes the database. */
   close(): Promise<void>;
@@ -141,6 +143,7 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     authenticate: (token) => auth.authenticate(token),
     setGrant: (userId, room, access) => auth.setGrant(userId, room, access),
     canReadRoom: (userId, room) => auth.canReadRoom(userId, room),
+    canWriteRoom: (userId, room) => auth.canWriteRoom(userId, room),
     async listen({ port, host = '0.0.0.0', extraRoutes = [], staticDir }) {
       const server = await listenUws({ port, host, routes: [...routes, ...extraRoutes], websockets, staticDir, admission });
       const listening: Listening = {

@@ -8,7 +8,7 @@
 import { LitElement, css, html } from 'lit';
 import type { AlbumSummary } from '../domain/albums/album-summaries.js';
 import type { AlbumPick } from '../domain/albums/selection.js';
-import { buttonStyles } from './theme.js';
+import { buttonStyles, dialogStyles } from './theme.js';
 
 
 export class AlbumPicker extends LitElement {
@@ -18,9 +18,9 @@ export class AlbumPicker extends LitElement {
 
   static override styles = [
     buttonStyles,
+    dialogStyles,
     css`
-      :host { position: fixed; inset: 0; z-index: 60; display: grid; place-items: center; background: rgb(0 0 0 / 0.55); }
-      .dialog { width: min(420px, 92vw); max-height: 80vh; overflow: auto; background: var(--sbx-surface); color: var(--sbx-text); border: 1px solid var(--sbx-border); border-radius: 16px; padding: 20px; box-shadow: 0 20px 60px rgb(0 0 0 / 0.5); }
+      .dialog { width: min(420px, 92vw); }
       h2 { margin: 0 0 14px; font-size: 18px; font-weight: 500; }
       form { display: flex; gap: 8px; margin-bottom: 16px; }
       input { flex: 1; font: inherit; background: transparent; color: var(--sbx-text); border: 1px solid var(--sbx-border); border-radius: 8px; padding: 8px 10px; }

@@ -4,7 +4,10 @@
  * in the timeline grid, selectable (the selection bar then offers Set as cover and Remove from
  * album). A photo opens the viewer, which steps through the album. Emits events; the albums
  * controller owns the album.
- * Test ids: `album-view` (data-album-id, data-count), `album-back`, `album-name-input`, `album-count`, `album-delete`, `album-gone`.
+ * Share opens the Share dialog (`sbx-share`); an album shared with me (`sharedBy` set) shows its
+ * owner instead of rename, Share and Delete.
+ * Test ids: `album-view` (data-album-id, data-count, data-shared), `album-back`, `album-name-input`, `album-count`, `album-delete`,
+ * `album-share`, `album-shared-by`, `album-gone`.
  *
  *   <sbx-album-view .album=${summary} .view=${orderedView(members)} .selection=${ids} .thumbs=${thumbs}
  *     @sbx-rename-album=${(e) => albums.rename(id, e.detail)} @sbx-delete-album=${del} @sbx-back=${back}></sbx-album-view>
@@ -19,7 +22,13 @@ import { buttonStyles } from './theme.js';
 import './timeline-view.js';
 
 export class AlbumView extends LitElement {
-  static override properties = { album: { attribute: false }, view: { attribute: false }, thumbs: { attribute: false }, selection: { attribute: false } };
+  static override properties = {
+    album: { attribute: false }, view: { attribute: false }, thumbs: { attribute: false }, selection: { attribute: false }, shared: { type: Boolean }, sharedBy: {},
+  };
+  /** Mine and shared with others. */
+  declare shared: boolean;
+  /** Shared with me by this person (null: my album). */
+  declare sharedBy: string | null;
   declare album: AlbumSummary | undefined;
   declare view: TimelineView | undefined;
   declare thumbs: ThumbStore | null;
@@ -34,6 +43,9 @@ export class AlbumView extends LitElement {
       input:hover { border-color: var(--sbx-border); }
       input:focus { outline: 2px solid var(--sbx-accent); }
       .count { color: var(--sbx-text-dim); }
+      .title { font-size: 24px; font-weight: 500; margin: 0; padding: 4px 10px; }
+      .shared-by { margin-left: auto; display: inline-flex; align-items: center; gap: 6px; color: var(--sbx-text-dim); }
+      .shared-by svg { width: 18px; height: 18px; fill: currentColor; }
       .actions { margin-left: auto; display: flex; gap: 8px; }
       .empty { color: var(--sbx-text-dim); padding: 48px 20px; text-align: center; }
     `,
@@ -45,23 +57,31 @@ export class AlbumView extends LitElement {
     this.view = undefined;
     this.thumbs = null;
     this.selection = null;
+    this.shared = false;
+    this.sharedBy = null;
   }
 
   override render() {
     const a = this.album;
     const back = html`<button class="icon-btn" data-testid="album-back" title="Albums" @click=${() => this.emit('sbx-back', null)}>${icons.back}</button>`;
-    if (!a) return html`<section data-testid="album-view"><header>${back} <span data-testid="album-gone">This album was deleted.</span></header></section>`;
-    return html`<section data-testid="album-view" data-album-id=${a.id} data-count=${a.count}>
-      <header>
-        ${back}
-        <input data-testid="album-name-input" aria-label="Album name" maxlength="256" .value=${a.name} placeholder="Untitled"
+    if (!a) return html`<section data-testid="album-view"><header>${back} <span data-testid="album-gone">This album was deleted or is no longer shared with you.</span></header></section>`;
+    const title = this.sharedBy !== null
+      ? html`<h1 class="title" data-testid="album-name">${a.name || 'Untitled'}</h1>`
+      : html`<input data-testid="album-name-input" aria-label="Album name" maxlength="256" .value=${a.name} placeholder="Untitled"
           style="width: ${Math.min(40, Math.max(8, a.name.length + 2))}ch"
-          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()} @change=${this.rename} />
+          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()} @change=${this.rename} />`;
+    return html`<section data-testid="album-view" data-album-id=${a.id} data-count=${a.count} data-shared=${this.shared || this.sharedBy !== null}>
+      <header>
+        ${back} ${title}
         <span class="count" data-testid="album-count">${a.count} ${a.count === 1 ? 'item' : 'items'}</span>
-        <span class="actions"><button class="btn" data-testid="album-delete" @click=${this.confirmDelete}>${icons.trash} Delete album</button></span>
+        ${this.sharedBy !== null
+          ? html`<span class="shared-by" data-testid="album-shared-by">${icons.share} Shared by ${this.sharedBy || 'someone'}</span>`
+          : html`<span class="actions">
+              <button class="btn ${this.shared ? '' : 'primary'}" data-testid="album-share" @click=${() => this.emit('sbx-share', a.id)}>${icons.share} ${this.shared ? 'Shared' : 'Share'}</button>
+              <button class="btn" data-testid="album-delete" @click=${this.confirmDelete}>${icons.trash} Delete album</button></span>`}
       </header>
       ${a.count === 0
-        ? html`<p class="empty">This album is empty. Select photos in Photos and choose “Add to album”.</p>`
+        ? html`<p class="empty">This album is empty.${this.sharedBy === null ? ' Select photos in Photos and choose “Add to album”.' : ''}</p>`
         : html`<sbx-timeline-view .view=${this.view} .thumbs=${this.thumbs} .loaded=${true} .selection=${this.selection}></sbx-timeline-view>`}
     </section>`;
   }

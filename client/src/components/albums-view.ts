@@ -1,13 +1,15 @@
 /**
  * The Albums page: "Create album" and one card per album (cover thumbnail, name, number of
- * photos, date range), newest first. A card opens the album. Emits events; the albums
- * controller owns the albums.
- * Test ids: `albums-view`, `albums-create`, `albums-empty`, `album-card` (data-album-id, data-count), `album-card-name`, `album-card-count`.
+ * photos, date range), newest first, then "Shared with you": albums other users shared (with
+ * whom they are from). A card opens the album. Emits events; the albums controllers own the albums.
+ * Test ids: `albums-view`, `albums-create`, `albums-empty`, `album-card` (data-album-id, data-count, data-shared, data-access), `album-card-name`,
+ * `album-card-count`, `albums-shared` (the section), `album-card-owner`.
  *
  *   <sbx-albums-view .albums=${albumSummaries(doc, get)} .thumbs=${thumbs}
  *     @sbx-album=${(e) => openAlbum(e.detail)} @sbx-create-album=${create}></sbx-albums-view>
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
+import type { SharedAlbumCard } from '../controllers/shared-albums-controller.js';
 import type { AlbumSummary } from '../domain/albums/album-summaries.js';
 import { formatDay } from '../domain/catalog/format.js';
 import type { ThumbStore } from '../domain/storage/thumb-store.js';
@@ -23,8 +25,12 @@ const range = (a: AlbumSummary): string => {
 };
 
 export class AlbumsView extends LitElement {
-  static override properties = { albums: { attribute: false }, thumbs: { attribute: false } };
+  static override properties = { albums: { attribute: false }, shared: { attribute: false }, sharedIds: { attribute: false }, thumbs: { attribute: false } };
   declare albums: readonly AlbumSummary[];
+  /** Albums shared with me. */
+  declare shared: readonly SharedAlbumCard[];
+  /** Ids of my albums that I share (marked on their cards). */
+  declare sharedIds: ReadonlySet<string>;
   declare thumbs: ThumbStore | null;
 
   static override styles = [
@@ -43,12 +49,17 @@ export class AlbumsView extends LitElement {
       .name { font-weight: 500; margin-top: 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .meta { color: var(--sbx-text-dim); font-size: 13px; }
       .empty { color: var(--sbx-text-dim); padding: 48px 0; text-align: center; }
+      h2 { font-size: 18px; font-weight: 500; margin: 36px 0 16px; }
+      .badge { display: inline-flex; vertical-align: -3px; margin-right: 4px; color: var(--sbx-text-dim); }
+      .badge svg { width: 16px; height: 16px; fill: currentColor; }
     `,
   ];
 
   constructor() {
     super();
     this.albums = [];
+    this.shared = [];
+    this.sharedIds = new Set();
     this.thumbs = null;
   }
 
@@ -58,16 +69,22 @@ export class AlbumsView extends LitElement {
         <button class="btn primary" data-testid="albums-create" @click=${() => this.emit('sbx-create-album', null)}>${icons.album} Create album</button></div>
       ${this.albums.length === 0
         ? html`<p class="empty" data-testid="albums-empty">No albums yet. Select photos in the timeline and choose “Add to album”, or create one here.</p>`
-        : html`<div class="grid">
-            ${this.albums.map(
-              (a) => html`<button class="card" data-testid="album-card" data-album-id=${a.id} data-count=${a.count} @click=${() => this.emit('sbx-album', a.id)}>
-                <div class="cover">${a.cover ? html`<sbx-asset-tile .asset=${a.cover} .thumbs=${this.thumbs} data-testid="album-card-cover" data-asset-id=${a.cover.id}></sbx-asset-tile>` : icons.album}</div>
-                <span class="name" data-testid="album-card-name">${a.name || 'Untitled'}</span>
-                <span class="meta"><span data-testid="album-card-count">${a.count} ${a.count === 1 ? 'item' : 'items'}</span>${a.from ? html` · ${range(a)}` : ''}</span>
-              </button>`,
-            )}
-          </div>`}
+        : html`<div class="grid">${this.albums.map((a) => this.card(a, this.sharedIds.has(a.id), null))}</div>`}
+      ${this.shared.length === 0
+        ? nothing
+        : html`<section data-testid="albums-shared"><h2>Shared with you</h2>
+            <div class="grid">${this.shared.map((a) => this.card(a, true, a.ownerName))}</div></section>`}
     </section>`;
+  }
+
+  private card(a: AlbumSummary | SharedAlbumCard, shared: boolean, owner: string | null) {
+    return html`<button class="card" data-testid="album-card" data-album-id=${a.id} data-count=${a.count} data-shared=${shared}
+      data-access=${'access' in a ? a.access : 'admin'} @click=${() => this.emit('sbx-album', a.id)}>
+      <div class="cover">${a.cover ? html`<sbx-asset-tile .asset=${a.cover} .thumbs=${this.thumbs} data-testid="album-card-cover" data-asset-id=${a.cover.id}></sbx-asset-tile>` : icons.album}</div>
+      <span class="name" data-testid="album-card-name">${shared ? html`<span class="badge" title="Shared">${icons.share}</span>` : nothing}${a.name || 'Untitled'}</span>
+      <span class="meta"><span data-testid="album-card-count">${a.count} ${a.count === 1 ? 'item' : 'items'}</span>${a.from ? html` · ${range(a)}` : ''}</span>
+      ${owner !== null ? html`<span class="meta" data-testid="album-card-owner">from ${owner || 'someone'}</span>` : nothing}
+    </button>`;
   }
 
   private emit(type: string, detail: unknown): void {

@@ -20,12 +20,15 @@ export class AssetViewer extends LitElement {
     thumbs: { attribute: false },
     hasPrev: { type: Boolean },
     hasNext: { type: Boolean },
+    foreign: { type: Boolean },
     showInfo: { state: true },
   };
   declare asset: CatalogAsset | undefined;
   declare thumbs: ThumbStore | null;
   declare hasPrev: boolean;
   declare hasNext: boolean;
+  /** Not in my catalog (a photo of an album shared with me): no favourite, album or trash actions. */
+  declare foreign: boolean;
   declare showInfo: boolean;
 
   static override styles = [
@@ -38,6 +41,7 @@ export class AssetViewer extends LitElement {
       .missing svg { width: 56px; height: 56px; }
       .bar { position: absolute; inset: 0 0 auto 0; display: flex; align-items: center; gap: 4px; padding: 10px 12px; background: linear-gradient(rgb(0 0 0 / 0.6), transparent); z-index: 2; }
       .bar .spacer { flex: 1; }
+      .bar .shared-note { font-size: 13px; color: rgb(255 255 255 / 0.7); margin-right: 8px; }
       .bar .title { font-size: 14px; color: rgb(255 255 255 / 0.85); margin-left: 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .icon-btn { color: #fff; }
       .icon-btn:hover { background: rgb(255 255 255 / 0.14); }
@@ -64,6 +68,7 @@ export class AssetViewer extends LitElement {
     this.thumbs = null;
     this.hasPrev = false;
     this.hasNext = false;
+    this.foreign = false;
     this.showInfo = window.innerWidth > 900;
   }
 
@@ -86,7 +91,9 @@ export class AssetViewer extends LitElement {
           <button class="icon-btn" title="Close (Esc)" data-testid="viewer-close" @click=${() => this.emit('sbx-close')}>${icons.back}</button>
           <span class="title">${a.name}</span>
           <span class="spacer"></span>
-          ${trashed
+          ${this.foreign
+            ? html`<span class="shared-note" data-testid="viewer-shared">Shared with you</span>`
+            : trashed
             ? html`<button class="icon-btn" title="Restore" data-testid="viewer-restore" @click=${() => this.emit('sbx-restore')}>${icons.restore}</button>`
             : html`<button class="icon-btn ${a.favorite ? 'on' : ''}" title="Favourite (f)" aria-pressed=${a.favorite} data-testid="viewer-favorite" @click=${() => this.emit('sbx-favorite')}>
                   ${a.favorite ? icons.heart : icons.heartOutline}
@@ -147,8 +154,8 @@ export class AssetViewer extends LitElement {
     if (key === 'Escape') this.emit('sbx-close');
     else if (key === 'ArrowLeft' && this.hasPrev) this.emit('sbx-prev');
     else if (key === 'ArrowRight' && this.hasNext) this.emit('sbx-next');
-    else if ((key === 'f' || key === 'F') && a.trashedAt === null) this.emit('sbx-favorite');
-    else if (key === 'Delete' && a.trashedAt === null) this.emit('sbx-trash');
+    else if ((key === 'f' || key === 'F') && a.trashedAt === null && !this.foreign) this.emit('sbx-favorite');
+    else if (key === 'Delete' && a.trashedAt === null && !this.foreign) this.emit('sbx-trash');
     else return;
     event.preventDefault();
   };

@@ -14,6 +14,8 @@ import { ImportController } from '../controllers/import-controller.js';
 import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
 import { SelectionController } from '../controllers/selection-controller.js'; // albums
+import { SharedAlbumsController } from '../controllers/shared-albums-controller.js'; // shared albums
+import type { ShareRole } from '../domain/albums/shared-albums.js';
 import { albumMembers, albumSummaries, orderedView, summarizeAlbum } from '../domain/albums/album-summaries.js';
 import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
 import { listView } from '../domain/ml/list-view.js';
@@ -33,6 +35,7 @@ import './album-picker.js';
 import './selection-bar.js';
 import './album-view.js';
 import './albums-view.js';
+import './share-dialog.js';
 
 /** What the main area shows (issue 6 adds people, a person and search results beside the timeline). */
 export const LibrarySection = { timeline: 'timeline', people: 'people', person: 'person', search: 'search', albums: 'albums', album: 'album' } as const;
@@ -76,6 +79,7 @@ export class LibraryView extends LitElement {
   private readonly imports = new ImportController(this, () => this.library);
   private readonly ml = new MlController(this, () => this.library);
   private readonly albums = new AlbumsController(this, () => this.library);
+  private readonly shared = new SharedAlbumsController(this, () => this.library);
   private readonly select = new SelectionController(this, this.albums, {
     view: () => this.currentView(), busy: () => this.openId !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
     keep: () => {
@@ -120,8 +124,9 @@ export class LibraryView extends LitElement {
   override render() {
     const view = this.currentView();
     const user = this.library?.session.user;
-    const open = this.openId ? this.catalog.get(this.openId) : undefined;
-    const at = open ? view.position.get(open.id) : undefined;
+    const at = this.openId ? view.position.get(this.openId) : undefined;
+    // A shared album's photo may not be in my catalog: the view holds it.
+    const open = this.openId ? (this.catalog.get(this.openId) ?? (at === undefined ? undefined : view.order[at])) : undefined;
     const showPanel = this.imports.items.length > 0 || this.imports.interrupted > 0;
     return html`
       <sbx-app-toolbar
@@ -172,6 +177,7 @@ export class LibraryView extends LitElement {
             .thumbs=${this.library?.thumbs ?? null}
             .hasPrev=${at !== undefined && at > 0}
             .hasNext=${at !== undefined && at < view.order.length - 1}
+            .foreign=${this.catalog.get(open.id) === undefined}
             @sbx-close=${() => (this.openId = null)}
             @sbx-prev=${() => this.step(-1)}
             @sbx-next=${() => this.step(1)}
@@ -194,8 +200,9 @@ export class LibraryView extends LitElement {
         ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
             @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.section === LibrarySection.album ? this.albumId : null)}></sbx-selection-bar>`
         : nothing}
+      ${this.shared.dialogFor !== null ? this.renderShareDialog(this.shared.dialogFor) : nothing}
       ${this.select.picking
-        ? html`<sbx-album-picker .albums=${this.albumCards()} .count=${this.select.picking.length}
+        ? html`<sbx-album-picker .albums=${[...this.albumCards(), ...this.shared.cards().filter((c) => c.access !== 'read')]} .count=${this.select.picking.length}
             @sbx-album-pick=${(e: CustomEvent<AlbumPick>) => this.select.pick(e.detail)} @sbx-close=${() => this.select.pickFor(null)}></sbx-album-picker>`
         : nothing}
     `;
@@ -228,12 +235,20 @@ export class LibraryView extends LitElement {
           @sbx-move-face=${(e: CustomEvent<{ face: string; to: string }>) => act(() => void this.ml.moveFace(e.detail.face, e.detail.to))}></sbx-person-view>`;
       }
       case LibrarySection.albums:
-        return html`<sbx-albums-view .albums=${this.albumCards()} .thumbs=${thumbs} @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
+        return html`<sbx-albums-view .albums=${this.albumCards()} .shared=${this.shared.cards()} .sharedIds=${new Set(this.albumCards().map((a) => a.id).filter((a) => this.shared.isShared(a)))}
+          .thumbs=${thumbs} @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
           @sbx-create-album=${() => this.openAlbum(this.albums.create('Untitled', []))}></sbx-albums-view>`;
       case LibrarySection.album: {
         const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
         const id = this.albumId ?? '';
-        return html`<sbx-album-view .album=${album && summarizeAlbum(album, (a) => this.catalog.get(a))} .view=${this.currentView()} .thumbs=${thumbs} .selection=${this.select.ids}
+        if (!album) {
+          const card = this.shared.card(id);
+          return html`<sbx-album-view .album=${card} .sharedBy=${card?.ownerName ?? ''} .view=${this.currentView()} .thumbs=${thumbs} .selection=${null}
+            @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open}></sbx-album-view>`;
+        }
+        const view = this.currentView();
+        return html`<sbx-album-view .album=${{ ...summarizeAlbum(album, (a) => this.catalog.get(a)), count: view.count }} .shared=${this.shared.isShared(id)}
+          .view=${view} .thumbs=${thumbs} .selection=${this.select.ids} @sbx-share=${() => void this.shared.openDialog(id)}
           @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open} @sbx-favorite=${favorite}
           @sbx-rename-album=${(e: CustomEvent<string>) => this.albums.rename(id, e.detail)}
           @sbx-delete-album=${() => { this.albums.delete(id); this.show(LibrarySection.albums); }}></sbx-album-view>`;
@@ -259,7 +274,8 @@ export class LibraryView extends LitElement {
       }
       case LibrarySection.album: {
         const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
-        return orderedView(album ? albumMembers(album, (a) => this.catalog.get(a)) : []);
+        // Mine: my members, then what others added to its room; shared with me: the room's members.
+        return orderedView(this.shared.albumAssets(this.albumId ?? '', album ? albumMembers(album, (a) => this.catalog.get(a)) : []));
       }
       default:
         return this.catalog.view(this.filter);
@@ -267,6 +283,7 @@ export class LibraryView extends LitElement {
   }
 
   private show(section: LibrarySection, then?: () => void): void {
+    if (section === LibrarySection.albums) this.shared.refresh(); // albums shared with me since
     this.section = section;
     this.select.clear();
     this.adminJobs = false;
@@ -280,9 +297,22 @@ export class LibraryView extends LitElement {
     void this.ml.runSearch(query, filters);
   }
 
+  private renderShareDialog(id: string) {
+    const s = this.shared;
+    return html`<sbx-share-dialog .name=${this.albums.album(id)?.name ?? ''} .members=${s.members} .busy=${s.busy} .error=${s.error}
+      @sbx-share-invite=${(e: CustomEvent<{ email: string; role: ShareRole }>) => void s.invite(id, e.detail.email, e.detail.role)}
+      @sbx-share-revoke=${(e: CustomEvent<string>) => void s.revoke(id, e.detail)}
+      @sbx-close=${() => void s.openDialog(null)}></sbx-share-dialog>`;
+  }
+
+  /** My albums; a shared one counts what others added to it too (as its page shows). */
   private albumCards() {
     const doc = this.albums.doc;
-    return doc ? albumSummaries(doc, (a) => this.catalog.get(a)) : [];
+    const get = (a: AssetId) => this.catalog.get(a);
+    return (doc ? albumSummaries(doc, get) : []).map((card) => {
+      const album = this.shared.isShared(card.id) ? this.albums.album(card.id) : undefined;
+      return album ? { ...card, count: this.shared.albumAssets(card.id, albumMembers(album, get)).length } : card;
+    });
   }
 
   private openAlbum(id: string | null): void {

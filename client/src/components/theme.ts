@@ -46,3 +46,9 @@ export const buttonStyles = css`
   .icon-btn:hover { background: var(--sbx-hover); }
   svg { width: 20px; height: 20px; fill: currentColor; flex: none; }
 `;
+
+/** A modal dialog host (dim backdrop, centred `.dialog` card); set the card's width per dialog. */
+export const dialogStyles = css`
+  :host { position: fixed; inset: 0; z-index: 60; display: grid; place-items: center; background: rgb(0 0 0 / 0.55); }
+  .dialog { max-height: 80vh; overflow: auto; background: var(--sbx-surface); color: var(--sbx-text); border: 1px solid var(--sbx-border); border-radius: 16px; padding: 20px; box-shadow: 0 20px 60px rgb(0 0 0 / 0.5); }
+`;

@@ -15,8 +15,6 @@ import type { LibrarySession } from '../domain/library-session.js';
 import { LibraryBoundController } from './library-bound-controller.js';
 
 export class AlbumsController extends LibraryBoundController {
-  private frame = 0;
-
   get doc() {
     return this.bound?.catalog.doc ?? null;
   }
@@ -38,12 +36,17 @@ export class AlbumsController extends LibraryBoundController {
     return id;
   }
 
+  /** Adds to one of my albums, or (as a Contributor) to an album shared with me. */
   add(id: string, assets: readonly AssetId[]): void {
-    this.edit(id, (doc) => assets.forEach((asset) => addToAlbum(doc, id, asset)));
+    const doc = this.doc;
+    if (doc && !readAlbum(doc, id)) this.bound?.shared.contribute(id, assets);
+    else this.edit(id, (d) => assets.forEach((asset) => addToAlbum(d, id, asset)));
   }
 
+  /** Removes from my album; when it is shared, also what others added to its room (SH6 keeps those otherwise). */
   remove(id: string, assets: readonly AssetId[]): void {
     this.edit(id, (doc) => assets.forEach((asset) => removeFromAlbum(doc, id, asset)));
+    if (this.bound?.shared.isShared(id)) this.bound.shared.removeFromRoom(id, assets);
   }
 
   rename(id: string, name: string): void {
@@ -83,20 +86,12 @@ export class AlbumsController extends LibraryBoundController {
     const { doc } = library.catalog;
     const albums = doc.getMap('albums');
     const items = doc.getMap('albumItems');
-    const changed = () => {
-      if (this.frame) return;
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.host.requestUpdate();
-      });
-    };
+    const changed = () => this.requestFrameUpdate();
     albums.observeDeep(changed);
     items.observeDeep(changed);
     return () => {
       albums.unobserveDeep(changed);
       items.unobserveDeep(changed);
-      if (this.frame) cancelAnimationFrame(this.frame);
-      this.frame = 0;
     };
   }
 }

@@ -13,6 +13,7 @@ export abstract class LibraryBoundController implements ReactiveController {
   /** The library the subscriptions belong to; null while signed out or disconnected. */
   protected bound: LibrarySession | null = null;
   private detach: (() => void) | undefined;
+  private pendingFrame = 0;
 
   constructor(
     protected readonly host: ReactiveControllerHost,
@@ -29,7 +30,17 @@ export abstract class LibraryBoundController implements ReactiveController {
     if (this.library() !== this.bound) this.rebind();
   }
 
+  /** Re-renders the host once per animation frame, however many changes arrive in it. */
+  protected requestFrameUpdate(): void {
+    if (this.pendingFrame) return;
+    this.pendingFrame = requestAnimationFrame(() => {
+      this.pendingFrame = 0;
+      this.host.requestUpdate();
+    });
+  }
+
   hostDisconnected(): void {
+    this.cancelFrameUpdate();
     this.detach?.();
     this.detach = undefined;
     this.bound = null;
@@ -41,7 +52,13 @@ export abstract class LibraryBoundController implements ReactiveController {
    */
   protected abstract attach(library: LibrarySession | null): (() => void) | undefined;
 
+  private cancelFrameUpdate(): void {
+    if (this.pendingFrame) cancelAnimationFrame(this.pendingFrame);
+    this.pendingFrame = 0;
+  }
+
   private rebind(): void {
+    this.cancelFrameUpdate();
     this.detach?.();
     this.bound = this.library();
     this.detach = this.attach(this.bound);

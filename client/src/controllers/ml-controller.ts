@@ -16,7 +16,6 @@ import { LibraryBoundController } from './library-bound-controller.js';
 
 export class MlController extends LibraryBoundController {
   private session: MlSession | null = null;
-  private frame = 0;
   /** The last search's result; null before the first. */
   searchResult: SearchResult | null = null;
   searchError: string | null = null;
@@ -102,17 +101,9 @@ export class MlController extends LibraryBoundController {
       localThumbs: async (hashes) => new Set((await library.db.thumbs.where('hash').anyOf([...hashes]).primaryKeys().catch(() => [])) as string[]),
     });
     this.session = session;
-    const off = session.onChange(() => {
-      if (this.frame) return;
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        this.host.requestUpdate();
-      });
-    });
+    const off = session.onChange(() => this.requestFrameUpdate());
     return () => {
       off();
-      if (this.frame) cancelAnimationFrame(this.frame);
-      this.frame = 0;
       session.close();
       if (this.session === session) this.session = null;
     };

@@ -7,6 +7,7 @@
  *   await library.catalog.whenLoaded; … library.close()
  */
 import type { UserId } from '../../../protocol/src/index.js';
+import { SharedAlbums } from './albums/shared-albums.js';
 import { openCatalog, type CatalogStore } from './catalog/catalog-store.js';
 import { createAnalyzerPool } from './import/analysis.js';
 import { ImportService } from './import/import-service.js';
@@ -27,6 +28,8 @@ export interface LibrarySession {
   readonly sync: SyncClient;
   readonly uploads: UploadQueue;
   readonly importer: ImportService;
+  /** Album rooms: my shared albums (mirrored) and albums shared with me. */
+  readonly shared: SharedAlbums;
   close(): Promise<void>;
 }
 
@@ -62,9 +65,12 @@ export const openLibrarySession = ({ session, api, onUnauthorized }: LibrarySess
       return record !== undefined && record.status !== UploadStatus.done;
     },
   });
+  const shared = new SharedAlbums({ api, sync, user: { id: user, name: session.user.name }, catalog: catalog.doc });
   void catalog.whenLoaded.then(() => {
     sync.addRoom(catalog.room, catalog.doc, [catalog.persistence]);
     sync.start();
+    // Which albums are shared is known only online; offline the Albums tab shows my own.
+    shared.refresh().catch((err: unknown) => console.warn('shared albums: cannot list rooms', err));
   });
   return {
     session,
@@ -74,7 +80,9 @@ export const openLibrarySession = ({ session, api, onUnauthorized }: LibrarySess
     sync,
     uploads,
     importer,
+    shared,
     close: async () => {
+      shared.close();
       sync.stop();
       uploads.stop();
       pool.terminate();

@@ -11,6 +11,9 @@ import type {
   LoginRequest,
   LoginResponse,
   MeResponse,
+  RoomGrantsResponse,
+  RoomMemberGrant,
+  ShareRoomRequest,
   SetupStatusResponse,
   SignupRequest,
 } from '../../../../protocol/src/index.js';
@@ -53,6 +56,14 @@ export interface ApiClient {
   logout(): Promise<void>;
   me(): Promise<MeResponse>;
   blobsExist(hashes: readonly string[]): Promise<ExistsResponse>;
+  /** Room members (admin only). */
+  grants(room: string): Promise<RoomGrantsResponse>;
+  /** Grants (or changes) a user's access to a room; an album room nobody holds is claimed by granting yourself admin. */
+  share(room: string, body: ShareRoomRequest): Promise<{ grant: RoomMemberGrant }>;
+  revoke(room: string, userId: string): Promise<void>;
+  /** Makes one of your blobs readable by the room's members (needs write access to the room). */
+  registerBlob(hash: string, room: string): Promise<void>;
+  unregisterBlob(hash: string, room: string): Promise<void>;
 }
 
 export const createApiClient = (getToken: () => string | null): ApiClient => {
@@ -78,5 +89,10 @@ export const createApiClient = (getToken: () => string | null): ApiClient => {
     logout: () => call('POST', '/api/auth/logout'),
     me: () => call('GET', '/api/me'),
     blobsExist: (hashes) => call('POST', '/api/blobs/exists', { hashes }),
+    grants: (room) => call('GET', `/api/rooms/${room}/grants`),
+    share: (room, body) => call('PUT', `/api/rooms/${room}/grants`, body),
+    revoke: (room, userId) => call('DELETE', `/api/rooms/${room}/grants/${encodeURIComponent(userId)}`),
+    registerBlob: (hash, room) => call('PUT', `/api/blobs/${hash}/rooms/${room}`),
+    unregisterBlob: (hash, room) => call('DELETE', `/api/blobs/${hash}/rooms/${room}`),
   };
 };

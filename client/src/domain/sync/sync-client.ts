@@ -96,6 +96,11 @@ export class SyncClient {
     return n;
   }
 
+  /** True once the room's step2 arrived on this connection (the doc holds what the server had). */
+  isSynced(room: RoomId): boolean {
+    return this.rooms.get(room)?.synced ?? false;
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
