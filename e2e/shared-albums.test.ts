@@ -102,13 +102,15 @@ describe('Shared albums in Chromium', () => {
     await page.getByTestId('nav-albums').click();
     await until('shared card', async () => Number(await sharedCard(page).getAttribute('data-count')) === 3);
     expect(await sharedCard(page).getByTestId('album-card-owner').textContent()).toContain(owner.name);
+    await until('card cover', async () => (await sharedCard(page).getByTestId('asset-thumb').count()) === 1);
+    await screenshot(page, 'shared-albums-02-shared-with-you');
     await sharedCard(page).click();
     await until('3 photos', async () => (await albumTiles(page).count()) === 3);
     expect(new Set(await ids(page))).toEqual(new Set(albumPhotos));
     await until('thumbnails load', async () => (await loadedThumbs(page)) === 3);
     expect(await status(b, `/api/blobs/${albumPhotos[0]}/thumbnail`)).toBe(200);
     expect(await page.getByTestId('album-shared-by').textContent()).toContain(owner.name);
-    await screenshot(page, 'shared-albums-02-recipient-album');
+    await screenshot(page, 'shared-albums-03-recipient-album');
     await albumTiles(page).nth(1).getByTestId('asset-tile-open').click();
     const viewer = page.getByTestId('viewer');
     await viewer.waitFor();
@@ -116,7 +118,7 @@ describe('Shared albums in Chromium', () => {
     await until('viewer image', async () => page.getByTestId('viewer-image').evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
     expect(await page.getByTestId('viewer-shared').count()).toBe(1); // not mine: no favourite, album or trash actions
     expect(await page.getByTestId('viewer-trash').count()).toBe(0);
-    await screenshot(page, 'shared-albums-03-recipient-viewer');
+    await screenshot(page, 'shared-albums-04-recipient-viewer');
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
   });
@@ -138,7 +140,7 @@ describe('Shared albums in Chromium', () => {
     await until('owner loads the contributed thumbnail', async () => (await loadedThumbs(a.page)) === 4);
     expect(await status(a, `/api/blobs/${mine}/thumbnail`)).toBe(200);
     await albumTiles(a.page).last().scrollIntoViewIfNeeded();
-    await screenshot(a.page, 'shared-albums-04-owner-sees-contribution');
+    await screenshot(a.page, 'shared-albums-05-owner-sees-contribution');
   });
 
   it('downgraded to Viewer, the recipient no longer gets the album in "Add to album"', async () => {
@@ -178,7 +180,7 @@ describe('Shared albums in Chromium', () => {
     expect(await status(b, `/api/blobs/${albumPhotos[0]}`)).toBe(404);
     await b.page.getByTestId('album-back').click();
     expect(await b.page.getByTestId('albums-shared').count()).toBe(0);
-    await screenshot(b.page, 'shared-albums-05-recipient-after-revoke');
+    await screenshot(b.page, 'shared-albums-06-recipient-after-revoke');
     expect(a.errors.filter((e) => !e.includes('404'))).toEqual([]);
   });
 });

@@ -11,11 +11,13 @@ import type * as Y from 'yjs';
 import { FACTS_FORMAT, factsChunkCount, factsChunkFormat, readFactsChunk, writeFactsChunk } from './catalog-chunk.js';
 import type { AssetFacts } from './catalog-facts.js';
 import { FactsIndex } from './catalog-index.js';
-import type { AssetId } from './ids.js';
+import { EXTRACTED_KEY, applyExtracted, extractedIndex, readExtractedChunk } from './catalog-extracted.js';
+import { assetIdOf, type AssetId } from './ids.js';
 
 export * from './catalog-facts.js';
 export * from './catalog-chunk.js';
 export * from './catalog-index.js';
+export * from './catalog-extracted.js';
 
 /** v1: facts in `assets`; v2: facts chunks of format 1; v3: facts chunks of format 2. */
 export const CATALOG_SCHEMA_VERSION = 3;
@@ -339,15 +341,16 @@ const compose = (doc: Y.Doc, id: AssetId, facts: AssetFacts, tags: readonly stri
   const m = catalogMaps(doc);
   const taken = m.takenOverride.get(id);
   const place = m.placeOverride.get(id);
+  const extracted = extractedIndex(doc).records.get(id);
   return {
-    ...facts,
+    ...applyExtracted(facts, extracted),
     ...(taken ? { takenAt: taken.takenAt, utcOffset: taken.utcOffset } : null),
     ...(place ? { latitude: place.latitude, longitude: place.longitude } : null),
     id,
     favorite: m.favorite.get(id) === true,
     trashedAt: m.trashed.get(id) ?? null,
     archived: m.archived.get(id) === true,
-    rating: m.rating.get(id) ?? 0,
+    rating: m.rating.get(id) ?? (extracted?.rating !== undefined && extracted.rating > 0 ? extracted.rating : 0),
     description: m.description.get(id) ?? '',
     tags,
     stack: m.stacks.get(id) ?? null,
@@ -383,8 +386,21 @@ export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>, bulkAdde
   const index = factsIndex(doc);
   const maps = catalogMaps(doc);
   const keyed = new Set<object>(ASSET_KEYED.map((k) => maps[k]));
+  // Extracted metadata (SPEC X1) changes what an asset shows: its chunks' hashes count as touched.
+  const extracted = doc.getArray<unknown>(EXTRACTED_KEY);
+  const touchedByExtracted = new WeakMap<Y.Transaction, AssetId[]>();
+  const onExtracted = (event: Y.YArrayEvent<unknown>): void => {
+    const ids: AssetId[] = [];
+    for (const item of event.changes.added) for (const chunk of item.content.getContent() as unknown[]) {
+      try {
+        if (chunk instanceof Uint8Array) for (const r of readExtractedChunk(chunk)) ids.push(assetIdOf(r.hash));
+      } catch { /* a malformed chunk is skipped (X5) */ }
+    }
+    touchedByExtracted.set(event.transaction, ids);
+  };
+  extracted.observe(onExtracted);
   const onAfter = (tr: Y.Transaction): void => {
-    const ids = new Set<AssetId>();
+    const ids = new Set<AssetId>(touchedByExtracted.get(tr));
     let bulk = 0;
     const added = index.addedIn(tr);
     if (added) {
@@ -399,7 +415,10 @@ export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>, bulkAdde
     if (ids.size > 0 || bulk > 0) onChange(ids, bulk);
   };
   doc.on('afterTransaction', onAfter);
-  return () => doc.off('afterTransaction', onAfter);
+  return () => {
+    doc.off('afterTransaction', onAfter);
+    extracted.unobserve(onExtracted);
+  };
 };
 
 /** Newest first, by the time taken, then by hash so every device orders ties alike. */

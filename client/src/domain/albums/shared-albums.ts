@@ -59,7 +59,14 @@ export class SharedAlbums {
     const { sync, catalog } = options;
     this.cleanups.push(
       sync.onError((error) => {
-        if (error.reason === ErrorReason.forbidden && error.room.startsWith('album:')) this.drop(error.room.slice('album:'.length));
+        if (!error.room.startsWith('album:')) return;
+        const id = error.room.slice('album:'.length);
+        if (error.reason === ErrorReason.forbidden) this.drop(id);
+        const entry = this.entries.get(id);
+        if (error.reason === ErrorReason.readOnly && entry && entry.access !== 'read') {
+          entry.access = 'read'; // downgraded to Viewer while connected
+          this.emit();
+        }
       }),
       // A room whose first sync just finished may be mirrored and registered now.
       sync.onChange(() => this.scheduleMirror()),
