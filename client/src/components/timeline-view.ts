@@ -45,7 +45,7 @@ export class TimelineViewElement extends LitElement {
       h1 { font-size: 13px; font-weight: 500; text-transform: uppercase; letter-spacing: 0.08em; color: var(--sbx-text-dim); margin: 4px 0 18px; }
       .virtual { position: relative; overflow: hidden; }
       .day { position: absolute; left: 0; right: 0; }
-      .scrubber { position: fixed; right: 0; top: 72px; bottom: 8px; width: 56px; z-index: 5; cursor: ns-resize; touch-action: none; user-select: none; }
+      .scrubber { position: fixed; right: 0; top: 80px; bottom: 12px; width: 56px; z-index: 5; cursor: ns-resize; touch-action: none; user-select: none; }
       .scrubber .year { position: absolute; right: 10px; font-size: 11px; color: var(--sbx-text-dim); transform: translateY(-50%); pointer-events: none; }
       .scrubber .tick { position: absolute; right: 4px; width: 4px; height: 1px; background: var(--sbx-border); pointer-events: none; }
       .scrubber .thumb { position: absolute; right: 0; width: 24px; height: 2px; background: var(--sbx-accent); pointer-events: none; }
