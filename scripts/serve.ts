@@ -39,6 +39,16 @@ const main = async (): Promise<void> => {
     staticDir: resolve(join(import.meta.dirname, '..', 'dist', 'client')),
   });
   blobs.startWorker();
+  // The worker writes ExifTool's metadata into each owner's catalog as a replica over /sync (SPEC X1–X6).
+  const tokens = new Map<string, Promise<string>>();
+  blobs.startCatalogWriteback({
+    url: `ws://${config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host}:${server.port}/sync`,
+    tokenFor: (user) => {
+      let token = tokens.get(user);
+      if (!token) tokens.set(user, (token = sync.issueServiceToken(user)));
+      return token;
+    },
+  });
   console.log(`Shoebox is running at http://localhost:${server.port} (data in ${dataDir})`);
 
   let stopping = false;

@@ -27,6 +27,8 @@ export interface BlobRepository {
   grant(hash: BlobHash, user: UserId, via: GrantVia): void;
   revoke(hash: BlobHash, user: UserId, via: GrantVia): void;
   canRead(user: UserId, hash: BlobHash): boolean;
+  /** The users who uploaded the blob (its catalogs' owners). */
+  owners(hash: BlobHash): UserId[];
   /** True when the user uploaded the blob (an 'owner' grant). */
   isOwner(user: UserId, hash: BlobHash): boolean;
   /** The given hashes that are stored and readable by the user, in input order. */
@@ -46,6 +48,7 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const setInfo = db.prepare('UPDATE blobs SET width = ?, height = ?, thumbhash = ? WHERE hash = ?');
   const grant = db.prepare('INSERT OR IGNORE INTO blob_grants (hash, user_id, via, created_at) VALUES (?, ?, ?, ?)');
   const revoke = db.prepare('DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = ?');
+  const owners = db.prepare<[string], { user_id: string }>(`SELECT user_id FROM blob_grants WHERE hash = ? AND via = 'owner' ORDER BY user_id`);
   const isOwner = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? AND via = 'owner'`);
   const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
   const addRoom = db.prepare('INSERT OR IGNORE INTO blob_rooms (hash, room, created_at) VALUES (?, ?, ?)');
@@ -66,6 +69,7 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
     grant: (hash, user, via) => void grant.run(hash, user, via, Date.now()),
     revoke: (hash, user, via) => void revoke.run(hash, user, via),
     canRead: (user, hash) => canRead.get(user, hash) !== undefined,
+    owners: (hash) => owners.all(hash).map((r) => r.user_id as UserId),
     isOwner: (user, hash) => isOwner.get(user, hash) !== undefined,
     readable: (user, hashes) => {
       const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));

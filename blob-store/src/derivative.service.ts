@@ -15,7 +15,7 @@ import type { DerivativeRepository } from './derivative.repository.js';
 import type { ExifTool } from './exiftool.repository.js';
 import { UndecodableError, type ImageRepository, type ImageSource } from './image.repository.js';
 import { DerivativeKind, JobStatus, type JobResult } from './job.repository.js';
-import { extractMetadata } from './media-metadata.js';
+import { extractMetadata, type MediaMetadata } from './media-metadata.js';
 import { zoneOf } from './time-zone.repository.js';
 import type { MediaTools } from './media-tools.repository.js';
 import type { MetadataRepository } from './metadata.repository.js';
@@ -36,6 +36,8 @@ export interface DerivativeServiceDeps {
   readonly temps: TempFiles;
   readonly exiftool: ExifTool;
   readonly metadata: MetadataRepository;
+  /** Called after each successful extraction (the catalog write-back, SPEC X1). */
+  readonly onMetadata?: (hash: BlobHash, meta: MediaMetadata) => void;
   readonly video: VideoTools;
   readonly plans: VideoPlanRepository;
   readonly config: Pick<
@@ -129,7 +131,9 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
         await temps.remove(file);
       }
     }
-    metadata.set(hash, extractMetadata(tags, sidecar, { zoneOf }));
+    const meta = extractMetadata(tags, sidecar, { zoneOf });
+    metadata.set(hash, meta);
+    deps.onMetadata?.(hash, meta);
   };
 
   /** Probes, decides under the policy, and transcodes to a temp file renamed into place when needed. */

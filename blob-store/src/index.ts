@@ -27,6 +27,7 @@ import type { JobQueue, JobQueueOptions } from './job-queue.js';
 import { DerivativeKind } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
 import { createMetadataRepository } from './metadata.repository.js';
+import { createCatalogWriteback, type CatalogWriteback } from './catalog-writeback.service.js';
 import { createMlDerivativeRepository } from './ml-derivative.repository.js';
 import { createMlDerivativeRoutes } from './ml-derivative.routes.js';
 import { createMlDerivativeService } from './ml-derivative.service.js';
@@ -59,6 +60,11 @@ export interface BlobStore {
   readonly routes: HttpRoute[];
   /** Starts draining derivative jobs, including those a previous process left unfinished. */
   startWorker(): void;
+  /**
+   * Writes each extraction into its owners' catalogs through the relay's `/sync` protocol
+   * (SPEC X1–X6); `tokenFor` mints a token the relay accepts for a user (keep it off HTTP).
+   */
+  startCatalogWriteback(relay: { url: string; tokenFor: (user: UserId) => Promise<string> }): CatalogWriteback;
   /** Waits for running jobs, stops the decoder thread and closes the database. */
   close(): Promise<void>;
 }
@@ -77,6 +83,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
   const metadata = createMetadataRepository(db);
+  let writeback: CatalogWriteback | undefined;
   const plans = createVideoPlanRepository(db);
   const wasm = createWasmDecoder({ timeoutMs: config.toolTimeoutMs, maxPixels: config.maxInputPixels });
   const derivatives = createDerivativeService({
@@ -89,6 +96,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     temps,
     exiftool,
     metadata,
+    onMetadata: (hash, meta) => writeback?.enqueue(hash, meta),
     video: createVideoTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, timeoutMs: config.transcodeTimeoutMs }),
     plans,
     config,
@@ -116,9 +124,18 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
       ...createAdminRoutes(createJobsAdmin(queue), options.authenticate),
     ],
     startWorker: () => queue.start(),
+    startCatalogWriteback(relay) {
+      writeback ??= createCatalogWriteback({
+        ...relay,
+        ownersOf: (hash) => blobs.owners(hash),
+        onError: (err, user) => console.warn(`blob store: catalog write-back for ${user} failed: ${err.message}`),
+      });
+      return writeback;
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await writeback?.close();
       await queue.close();
       await wasm.close();
       await exiftool.close();

@@ -19,7 +19,8 @@ import {
 import { factsOf } from './catalog-builders.js';
 import { writeFactsChunkV1 } from './catalog-chunk-v1.js';
 import { createRandom } from './random.js';
-import type { AssetId } from './ids.js';
+import { blobHashOf, type AssetId } from './ids.js';
+import { writeExtracted } from './catalog-extracted.js';
 
 export class SimulationFailure extends Error {
   override readonly name = 'SimulationFailure';
@@ -138,6 +139,8 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
         return rand() < 0.4 ? { ...f, importedAt: f.importedAt + int(5), name: `${int(3)}${f.name}` } : f;
       });
       addAssets(d, batch);
+      // Often the blob store's reading follows the import: another offset, a lens (SPEC X1, X4).
+      if (step % 4 === 0) writeExtracted(d, [{ hash: batch[0]!.hash, takenAt: batch[0]!.takenAt, utcOffset: step % 8 ? -300 : null, lens: `L${step % 3}` }], (h) => factsIndex(d).get(h as AssetId));
       return;
     }
     if (op === 3 && rand() < 0.3) {
@@ -151,8 +154,11 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
       return;
     }
     if (op === 4) {
-      if (rand() < 0.5) initCatalog(d);
-      else compactFacts(d, int(4));
+      // Every third such step a replica plays the blob store writing ExifTool's reading (SPEC X1, X2, X6); values from the step, not draws, so pinned seeds keep their stream.
+      if (rand() < 0.5) {
+        if (step % 3 === 0 && asset !== undefined) writeExtracted(d, [{ hash: blobHashOf(asset), takenAt: `2019-0${1 + (step % 9)}-0${1 + (step % 7)}T08:00:00`, utcOffset: step % 2 ? 120 : null, make: `Cam${step % 4}`, rating: step % 6 }], (h) => factsIndex(d).get(h as AssetId));
+        else initCatalog(d);
+      } else compactFacts(d, int(4));
       return;
     }
     if (asset !== undefined && op <= 12) {

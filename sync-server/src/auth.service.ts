@@ -46,6 +46,8 @@ export interface AuthService {
   /** Revokes the token; false when it was unknown or already revoked. */
   logout(token: string): Promise<boolean>;
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
+  /** A new session token for the user: for an in-process service acting as that user's replica (never over HTTP). */
+  issueToken(userId: UserId): Promise<string>;
   me(token: string | undefined): Promise<MeResponse>;
   accessFor(userId: UserId, room: string): Promise<GrantAccess | undefined>;
   /** True when the user holds any grant (read, write or admin) for the room: e.g. blob reads of a shared album. */
@@ -136,6 +138,7 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     },
 
     authenticate,
+    issueToken,
 
     async me(token) {
       const user = (await authenticate(token)) ?? unauthorized();

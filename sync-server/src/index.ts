@@ -72,6 +72,8 @@ export interface SyncServer {
   readonly routes: readonly HttpRoute[];
   /** The user a bearer token belongs to, or undefined when it is unknown or revoked. */
   authenticate(token: string | undefined): Promise<AuthUser | undefined>;
+  /** A token for an in-process service acting as the user's replica over `/sync` (the blob store's catalog write-back); never served over HTTP. */
+  issueServiceToken(userId: AuthUser['id']): Promise<string>;
   /** Sets or (undefined) revokes a user's grant for a room; live sessions follow at once, on every node. */
   setGrant(userId: AuthUser['id'], room: string, access: 'read' | 'write' | 'admin' | undefined): Promise<void>;
   /**
@@ -141,6 +143,7 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
   return {
     routes,
     authenticate: (token) => auth.authenticate(token),
+    issueServiceToken: (userId) => auth.issueToken(userId),
     setGrant: (userId, room, access) => auth.setGrant(userId, room, access),
     canReadRoom: (userId, room) => auth.canReadRoom(userId, room),
     canWriteRoom: (userId, room) => auth.canWriteRoom(userId, room),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addAsset, addAssets, setArchived, setFavorite, setTakenOverride, trashAsset, type AssetFacts, type AssetId, type BlobHash } from '../../../../protocol/src/index.js';
+import { addAsset, addAssets, setArchived, setFavorite, setTakenOverride, trashAsset, writeExtracted, type AssetFacts, type AssetId, type BlobHash } from '../../../../protocol/src/index.js';
 import { createFactsGenerator, factsOf } from '../../../../protocol/src/catalog-builders.js';
 import { createRandom } from '../../../../protocol/src/random.js';
 import { observeCatalog } from './catalog-store.js';
@@ -98,5 +98,24 @@ describe('sortAdaptive', () => {
       sortAdaptive(input, compare);
       expect(Array.from(input)).toEqual(Array.from(expected));
     }
+  });
+
+  it('[X1] orders by the server-extracted date (ExifTool) over the import-time one; an override still wins', () => {
+    const { doc, index } = setup();
+    const a = facts('2026-03-14T09:00:00');
+    const b = facts('2026-03-13T09:00:00');
+    for (const f of [a, b]) addAsset(doc, f);
+    expect(ids(index)).toEqual([a.hash, b.hash]);
+    writeExtracted(doc, [{ hash: b.hash, takenAt: '2026-03-15T08:00:00', utcOffset: 60 }]);
+    expect(ids(index)).toEqual([b.hash, a.hash]);
+    expect(index.view(TimelineFilter.all).runs[0]?.day).toBe('2026-03-15');
+    expect(index.view(TimelineFilter.all).at(0)?.takenAt).toBe('2026-03-15T08:00:00');
+    setTakenOverride(doc, idOf(b), { takenAt: '2020-01-01T00:00:00', utcOffset: null });
+    expect(ids(index)).toEqual([a.hash, b.hash]);
+    // A fresh index (cold load) reads the extracted dates too.
+    const cold = new TimelineIndex(doc);
+    setTakenOverride(doc, idOf(b), null);
+    cold.refresh([idOf(b)]);
+    expect([...cold.view(TimelineFilter.all).order].map((x) => x.hash)).toEqual([b.hash, a.hash]);
   });
 });

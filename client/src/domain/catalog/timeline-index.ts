@@ -10,7 +10,7 @@
  *   const view = index.view(TimelineFilter.all); view.runs[0]; view.at(0)
  */
 import type * as Y from 'yjs';
-import { catalogMaps, factsIndex, getAsset, takenSeconds, takenString, type AssetId, type CatalogAsset, type DocFactsIndex } from '../../../../protocol/src/index.js';
+import { catalogMaps, extractedIndex, factsIndex, getAsset, takenSeconds, takenString, type AssetId, type CatalogAsset, type DocFactsIndex } from '../../../../protocol/src/index.js';
 
 export const TimelineFilter = { all: 'all', favorites: 'favorites', trash: 'trash' } as const;
 export type TimelineFilter = (typeof TimelineFilter)[keyof typeof TimelineFilter];
@@ -140,7 +140,9 @@ export class TimelineIndex {
         // a malformed override from a peer: show the facts' date
       }
     }
-    return this.facts.taken[slot]!;
+    // The server's ExifTool date replaces the device's import-time one (SPEC X1).
+    const extracted = extractedIndex(this.doc).records.get(id)?.takenAt;
+    return extracted ? takenSeconds(extracted) : this.facts.taken[slot]!;
   }
 
   /** Takes in the slots the facts index gained since the last call, merged into the order. */
@@ -168,7 +170,7 @@ export class TimelineIndex {
       mark(m.favorite.keys(), Flag.favorite, (k) => m.favorite.get(k) === true);
       mark(m.trashed.keys(), Flag.trashed);
       mark(m.archived.keys(), Flag.archived, (k) => m.archived.get(k) === true);
-      for (const key of m.takenOverride.keys()) {
+      for (const key of [...m.takenOverride.keys(), ...extractedIndex(this.doc).records.keys()]) {
         const slot = this.facts.slotOf(key);
         if (slot >= from) taken[slot] = this.effectiveTaken(slot, key as AssetId);
       }
