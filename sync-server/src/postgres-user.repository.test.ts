@@ -1,19 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
 import { createPostgresUserRepository } from './postgres-user.repository.js';
-import { startPostgres, type PostgresServer } from './test-services.js';
 import { runUserRepositoryContractTests } from './user.repository.contract.js';
+import { useTestPostgres } from './store-fixture.js';
 
-let server: PostgresServer;
-beforeAll(async () => {
-  server = await startPostgres();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-let n = 0;
+const database = useTestPostgres();
 runUserRepositoryContractTests('PostgreSQL', async () => {
-  const url = await server.createDatabase(`users_${++n}`);
+  const url = await database('users');
   return {
     open: () => createPostgresUserRepository({ url }),
     async dispose() {},

@@ -6,17 +6,13 @@
  *   runRoomStoreContractTests('sqlite', async () => ({ open: async () => createRoomRepository(db), dispose }))
  *   runRoomStoreContractTests('postgres', async () => ({ open: () => createPostgresRoomRepository(url), dispose }))
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RoomId } from '../../protocol/src/index.js';
 import type { RoomRepository, StoredRoom } from './room.repository.js';
+import { useStoreFixtures, type StoreFixture } from './store-fixture.js';
 
-export interface RoomStoreFixture {
-  /** A new store instance over the fixture's backing storage (the same data every time). */
-  open(): Promise<RoomRepository>;
-  /** Removes the backing storage; every opened store is closed before. */
-  dispose(): Promise<void>;
-}
+export type RoomStoreFixture = StoreFixture<RoomRepository>;
 
 const ROOM = 'album:contract' as RoomId;
 const OTHER = 'catalog:contract' as RoomId;
@@ -43,21 +39,10 @@ const keysOf = (stored: StoredRoom): string[] => Object.keys(docOf(stored).getMa
 
 export const runRoomStoreContractTests = (name: string, factory: () => Promise<RoomStoreFixture>): void => {
   describe(`room store contract: ${name}`, () => {
-    const opened: RoomRepository[] = [];
-    const fixtures: RoomStoreFixture[] = [];
-    afterEach(async () => {
-      for (const store of opened.splice(0)) await store.close();
-      for (const f of fixtures.splice(0)) await f.dispose();
-    });
+    const fixture = useStoreFixtures(factory);
     const setup = async (): Promise<{ store: RoomRepository; reopen(): Promise<RoomRepository> }> => {
-      const fixture = await factory();
-      fixtures.push(fixture);
-      const open = async () => {
-        const store = await fixture.open();
-        opened.push(store);
-        return store;
-      };
-      return { store: await open(), reopen: open };
+      const { store, open: more } = await fixture();
+      return { store, reopen: more };
     };
 
     it('loads a room never written as empty', async () => {

@@ -7,16 +7,12 @@
  *   runUserRepositoryContractTests('sqlite', async () => ({ open: async () => createUserRepository(openDatabase(dir)), dispose }))
  *   runUserRepositoryContractTests('postgres', async () => ({ open: () => createPostgresUserRepository({ url }), dispose }))
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomGrant, UserId } from '../../protocol/src/index.js';
 import type { NewUser, UserRepository } from './user.repository.js';
+import { useStoreFixtures, type StoreFixture } from './store-fixture.js';
 
-export interface UserStoreFixture {
-  /** A new repository over the fixture's backing storage (the same data every time). */
-  open(): Promise<UserRepository>;
-  /** Removes the backing storage; every opened repository is closed before. */
-  dispose(): Promise<void>;
-}
+export type UserStoreFixture = StoreFixture<UserRepository>;
 
 let serial = 0;
 /** Builder for a user to insert; ids are unique per call. */
@@ -32,21 +28,10 @@ const catalogOf = (id: UserId): RoomGrant[] => [{ room: `catalog:${id}`, access:
 
 export const runUserRepositoryContractTests = (name: string, factory: () => Promise<UserStoreFixture>): void => {
   describe(`user store contract: ${name}`, () => {
-    const opened: UserRepository[] = [];
-    const fixtures: UserStoreFixture[] = [];
-    afterEach(async () => {
-      for (const store of opened.splice(0)) await store.close();
-      for (const f of fixtures.splice(0)) await f.dispose();
-    });
-    const setup = async (): Promise<{ store: UserRepository; other(): Promise<UserRepository> }> => {
-      const fixture = await factory();
-      fixtures.push(fixture);
-      const open = async () => {
-        const store = await fixture.open();
-        opened.push(store);
-        return store;
-      };
-      return { store: await open(), other: open };
+    const fixture = useStoreFixtures(factory);
+    const setup = async (): Promise<{ store: UserRepository; other(): Promise<UserRepository>; close(store: UserRepository): Promise<void> }> => {
+      const { store, open: more, close } = await fixture();
+      return { store, other: more, close };
     };
 
     it('makes exactly one owner when two instances race to create the first user', async () => {
@@ -126,11 +111,10 @@ export const runUserRepositoryContractTests = (name: string, factory: () => Prom
     });
 
     it('keeps everything across a reopen', async () => {
-      const { store, other } = await setup();
+      const { store, other, close } = await setup();
       const owner = (await store.insertUser(newUser('o@example.com'), catalogOf, 'first'))!;
       await store.insertToken('h', owner.id, 1);
-      await store.close();
-      opened.splice(opened.indexOf(store), 1);
+      await close(store);
       const again = await other();
       expect((await again.findByTokenHash('h'))?.email).toBe('o@example.com');
       expect(await again.grantsOf(owner.id)).toEqual(catalogOf(owner.id));
