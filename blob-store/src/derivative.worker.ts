@@ -7,21 +7,13 @@
  *   worker.start(); const job = await worker.ensure(hash, DerivativeKind.thumbnail)
  */
 import type { BlobHash } from '../../protocol/src/index.js';
-import { JobEventType, retryDelayMs, type JobEvent, type JobHandler, type WorkerLane } from './job-queue.js';
+import { JobEventType, retryDelayMs, type JobEvent, type JobHandler, type JobQueueOptions, type WorkerLane } from './job-queue.js';
 import { JobStatus, derivativeKinds, type DerivativeKind, type Job, type JobRepository, type JobResult } from './job.repository.js';
 
-export interface DerivativeWorkerOptions {
+/** The embedded queue's worker: the queue's settings, over the SQLite job table. */
+export interface DerivativeWorkerOptions extends Omit<JobQueueOptions, 'handler'> {
   readonly jobs: JobRepository;
   readonly run: JobHandler;
-  readonly concurrency: number;
-  /**
-   * Kinds with their own slots (video transcodes, so an hour-long video never holds up
-   * thumbnails); every other kind shares the `concurrency` slots.
-   */
-  readonly lanes?: readonly WorkerLane[];
-  readonly maxAttempts: number;
-  readonly retryBaseMs: number;
-  readonly log?: (message: string) => void;
   readonly onEvent?: (event: JobEvent) => void;
 }
 

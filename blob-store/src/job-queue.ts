@@ -54,6 +54,7 @@ export interface JobQueueOptions {
   readonly handler: JobHandler;
   /** Jobs of the kinds outside `lanes` run at once. */
   readonly concurrency: number;
+  /** Kinds with their own slots (video transcodes, so an hour-long video never holds up thumbnails). */
   readonly lanes?: readonly WorkerLane[];
   /** Attempts per job before it stays failed. */
   readonly maxAttempts: number;

@@ -18,6 +18,7 @@ import { loadRgb } from './testing/face-api-reference.js';
 import { nodePackSource } from '../packs/node-pack-source.js';
 import { ModelPackErrorReason } from '../packs/pack-files.js';
 import { createOrtRuntime } from '../runtime/ort-runtime.js';
+import { cosineDistance } from './testing/vectors.js';
 
 const FACES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'data', 'faces');
 const GROUPS = ['bbt1.jpg', 'bbt2.jpg', 'bbt3.jpg', 'bbt4.jpg', 'bbt5.jpg'];
@@ -28,17 +29,6 @@ const iou = (a: RelativeBox, b: RelativeBox): number => {
   return (w * h) / (a.width * a.height + b.width * b.height - w * h);
 };
 
-const cosineDistance = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  a.forEach((x, i) => {
-    dot += x * (b[i] as number);
-    na += x * x;
-    nb += (b[i] as number) ** 2;
-  });
-  return 1 - dot / Math.sqrt(na * nb);
-};
 
 let analyzer: FaceAnalyzer;
 const found: { photo: string; full: AnalyzedFace[]; fast: AnalyzedFace[] }[] = [];

@@ -19,6 +19,7 @@ import { FaceAlignment, type AnalyzedFace } from './face-pipeline.js';
 import type { RgbImage } from './preprocess.js';
 import { pairwiseQuality } from './testing/cluster-quality.js';
 import { loadRgb } from './testing/face-api-reference.js';
+import { cosineDistance } from './testing/vectors.js';
 
 const FACES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'data', 'faces');
 const OPTIONS = DEFAULT_FACE_OPTIONS;
@@ -82,11 +83,6 @@ const quality = (order: readonly Face[], batches: number) => {
   return { clusters, ...pairwiseQuality(assigned), perPerson };
 };
 
-const cosineDistance = (a: Float32Array, b: Float32Array): number => {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] as number) * (b[i] as number);
-  return 1 - dot / Math.hypot(...a) / Math.hypot(...b);
-};
 
 describe('similarity alignment', () => {
   it('levels a tilted face: its descriptor stays near the upright one, unlike the axis-aligned crop', async () => {
