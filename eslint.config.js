@@ -9,10 +9,16 @@ const others = (allowed) =>
     .filter((folder) => !allowed.includes(folder))
     .flatMap((folder) => [`**/${folder}/**`, `../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`]);
 
-const boundary = (folder, allowed) => ({
+// protocol/src/server/ is protocol's server-only part (it imports better-sqlite3): not for the browser.
+const serverOnly = ['**/protocol/src/server/*', '../protocol/src/server/*', '../../protocol/src/server/*', '../../../protocol/src/server/*', '../../../../protocol/src/server/*'];
+
+const boundary = (folder, allowed, forbidden = []) => ({
   files: [`${folder}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: [{ group: others([folder, ...allowed]), message: `${folder}/ may import only ${[...allowed].join(', ') || 'nothing of ours'}` }] }],
+    'no-restricted-imports': ['error', { patterns: [
+      { group: others([folder, ...allowed]), message: `${folder}/ may import only ${[...allowed].join(', ') || 'nothing of ours'}` },
+      ...(forbidden.length ? [{ group: forbidden, message: `${folder}/ runs in the browser: protocol/src/server/ is for the servers` }] : []),
+    ] }],
   },
 });
 
@@ -28,8 +34,8 @@ export default tseslint.config(
     },
   },
   boundary('protocol', []),
-  boundary('models', ['protocol']),
-  boundary('client', ['protocol', 'models']),
+  boundary('models', ['protocol'], serverOnly),
+  boundary('client', ['protocol', 'models'], serverOnly),
   boundary('sync-server', ['protocol']),
   boundary('blob-store', ['protocol', 'models']),
   boundary('e2e', []),

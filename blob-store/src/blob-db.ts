@@ -4,12 +4,12 @@
  *   const db = openBlobDb('/data/blobs.sqlite')
  *   const blobs = createBlobRepository(db); const jobs = createJobRepository(db)
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../../protocol/src/server/migrations.js';
 
-export type BlobDb = Database.Database;
+export type BlobDb = SqliteDatabase;
 
 /** Append-only: each entry upgrades user_version n to n+1. */
-const migrations: readonly string[] = [
+export const BLOB_DB_MIGRATIONS: readonly string[] = [
   `CREATE TABLE blobs (
      hash TEXT PRIMARY KEY,
      mime TEXT NOT NULL,
@@ -93,18 +93,4 @@ const migrations: readonly string[] = [
    ) STRICT, WITHOUT ROWID;`,
 ];
 
-export const openBlobDb = (file: string): BlobDb => {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v] ?? '');
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return db;
-};
+export const openBlobDb = (file: string): BlobDb => openSqlite(file, { store: 'blob-db', migrations: BLOB_DB_MIGRATIONS });

@@ -7,14 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../../protocol/src/server/migrations.js';
 
-export type SqliteDatabase = Database.Database;
+export type { SqliteDatabase };
 
 export const DATABASE_FILE = 'shoebox.sqlite';
 
 /** Each entry moves the schema from version i to i+1; never edit a shipped entry, append. */
-const MIGRATIONS: readonly string[] = [
+export const RELAY_DB_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -54,21 +54,5 @@ const MIGRATIONS: readonly string[] = [
 
 export const openDatabase = (dataDir: string): SqliteDatabase => {
   fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, DATABASE_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
-};
-
-const migrate = (db: SqliteDatabase): void => {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+  return openSqlite(path.join(dataDir, DATABASE_FILE), { store: 'relay-db', migrations: RELAY_DB_MIGRATIONS });
 };

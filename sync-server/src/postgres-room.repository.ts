@@ -8,7 +8,8 @@
  *   await rooms.append(room, update); await rooms.close()
  */
 import type { RoomId } from '../../protocol/src/index.js';
-import { createPool, ensureSchema, inTransaction } from './postgres.js';
+import { migratePostgres } from '../../protocol/src/server/migrations.js';
+import { createPool, inTransaction } from './postgres.js';
 import type { RoomRepository, StoredRoom } from './room.repository.js';
 
 export interface PostgresRoomRepositoryOptions {
@@ -19,13 +20,17 @@ export interface PostgresRoomRepositoryOptions {
   readonly onError?: (err: Error) => void;
 }
 
-const SCHEMA = `
+/**
+ * Append-only (shoebox_schema_versions, store 'rooms'). Version 1 is the schema that earlier builds
+ * made with CREATE TABLE IF NOT EXISTS; a database they made is recorded as version 1 (baseline).
+ */
+export const ROOM_MIGRATIONS: readonly string[] = [
+  `
   CREATE TABLE IF NOT EXISTS room_updates (id BIGSERIAL PRIMARY KEY, room TEXT NOT NULL, data BYTEA NOT NULL);
   CREATE INDEX IF NOT EXISTS room_updates_room ON room_updates (room, id);
   CREATE TABLE IF NOT EXISTS room_snapshots (room TEXT PRIMARY KEY, data BYTEA NOT NULL, through BIGINT NOT NULL);
-`;
-/** Arbitrary constant: serialises schema creation between relay processes starting together. */
-const SCHEMA_LOCK = 0x5b0e;
+  `,
+];
 
 interface PendingAppend {
   readonly room: RoomId;
@@ -39,7 +44,12 @@ const toBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byt
 export const createPostgresRoomRepository = async (options: PostgresRoomRepositoryOptions): Promise<RoomRepository> => {
   const onError = options.onError ?? ((err: Error) => console.error(`relay: postgres: ${err.message}`));
   const pool = createPool(options.url, options.poolSize ?? 4, onError);
-  await ensureSchema(pool, SCHEMA_LOCK, SCHEMA);
+  try {
+    await migratePostgres(pool, { store: 'rooms', migrations: ROOM_MIGRATIONS, baselineTables: ['room_updates', 'room_snapshots'] });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
 
   const counts = new Map<RoomId, number>();
   let pending: PendingAppend[] = [];

@@ -8,7 +8,8 @@
  */
 import type pg from 'pg';
 import type { RoomGrant, UserId } from '../../protocol/src/index.js';
-import { createPool, ensureSchema, inTransaction } from './postgres.js';
+import { migratePostgres } from '../../protocol/src/server/migrations.js';
+import { createPool, inTransaction } from './postgres.js';
 import { PersistenceError } from './room.js';
 import { toRoomMember, toUserRow, type GrantAccess, type RoomMember, type UserRepository } from './user.repository.js';
 
@@ -19,7 +20,12 @@ export interface PostgresUserRepositoryOptions {
   readonly onError?: (err: Error) => void;
 }
 
-const SCHEMA = `
+/**
+ * Append-only (shoebox_schema_versions, store 'users'). Version 1 is the schema that earlier builds
+ * made with CREATE TABLE IF NOT EXISTS; a database they made is recorded as version 1 (baseline).
+ */
+export const USER_MIGRATIONS: readonly string[] = [
+  `
   CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL,
@@ -43,9 +49,9 @@ const SCHEMA = `
     PRIMARY KEY (user_id, room)
   );
   CREATE INDEX IF NOT EXISTS grants_room ON grants (room);
-`;
-/** Arbitrary constants: advisory locks for schema creation and for "first user becomes owner". */
-const SCHEMA_LOCK = 0x5b0f;
+  `,
+];
+/** Arbitrary constant: the advisory lock for "first user becomes owner". */
 const SIGNUP_LOCK = 0x5b10;
 
 const USER_COLUMNS = 'users.id, users.email, users.name, users.password_hash, users.is_owner';
@@ -54,7 +60,7 @@ export const createPostgresUserRepository = async (options: PostgresUserReposito
   const onError = options.onError ?? ((err: Error) => console.error(`relay: postgres: ${err.message}`));
   const pool = createPool(options.url, options.poolSize ?? 2, onError);
   try {
-    await ensureSchema(pool, SCHEMA_LOCK, SCHEMA);
+    await migratePostgres(pool, { store: 'users', migrations: USER_MIGRATIONS, baselineTables: ['users', 'tokens', 'grants'] });
   } catch (err) {
     await pool.end();
     throw err;

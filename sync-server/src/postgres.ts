@@ -32,10 +32,3 @@ export const inTransaction = async <T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 };
-
-/** Runs schema DDL once, serialised between relay processes starting together. */
-export const ensureSchema = (pool: pg.Pool, lock: number, sql: string): Promise<void> =>
-  inTransaction(pool, async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
-    await c.query(sql);
-  });
