@@ -38,7 +38,16 @@ export default tseslint.config(
   boundary('client', ['protocol', 'models'], serverOnly),
   boundary('sync-server', ['protocol']),
   boundary('blob-store', ['protocol', 'models']),
-  boundary('e2e', []),
+  // e2e talks to the system over HTTP, WebSocket and the browser; only protocol's test kits are shared.
+  {
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '(^|/)(?!protocol/src/testing/)(protocol|models|client|sync-server|blob-store)/',
+        message: 'e2e/ may import only protocol/src/testing/ (test kits) of ours',
+      }] }],
+    },
+  },
   {
     files: ['**/*.test.ts', 'e2e/**/*.ts', 'scripts/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { catalogRoom, type UserId } from '../protocol/src/index.js';
-import { freePort } from '../sync-server/src/test-services.js';
+import { freePort } from '../protocol/src/testing/ports.js';
 import { startRelayProcess, type RelayProcess } from '../sync-server/src/relay-process.js';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realPhotos } from './corpus.js';
-import { freePort, startServer, type TestServer } from './harness.js';
+import { freePort } from '../protocol/src/testing/ports.js';
+import { startServer, type TestServer } from './harness.js';
 
 let redis: ChildProcess | undefined;
 let redisDir = '';

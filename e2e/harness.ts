@@ -7,10 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../protocol/src/testing/ports.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const dataRoot = resolve(repoRoot, '..', 'shared', 'data');
@@ -26,16 +26,6 @@ export const CHROMIUM_ARGS = [
   // WebGPU for the ML worker's GPU path (SwiftShader where there is no GPU).
   '--enable-unsafe-webgpu',
 ];
-
-export const freePort = (): Promise<number> =>
-  new Promise<number>((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 export interface TestServer {
   readonly url: string;

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { freePort } from '../../protocol/src/testing/ports.js';
 import { addAsset, assetIdOf, catalogRoom, extractedIndex, getAsset, initCatalog, type BlobHash, type UserId } from '../../protocol/src/index.js';
 import { createCatalogWriteback, extractedRecord } from './catalog-writeback.service.js';
 import type { MediaMetadata } from './media-metadata.js';
@@ -14,14 +14,6 @@ import { ASSETS, EXIFTOOL_IMAGES, sha256 } from './test-kit.js';
 
 /** GPS is stored to 1e-7° (about 1 cm), as in facts chunks. */
 const e7 = (x: number): number => Math.round(x * 1e7) / 1e7;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 const meta = (over: Partial<MediaMetadata>): MediaMetadata => ({
   dateTaken: null, localDateTaken: null, timeZone: null, timeZoneSource: null, timeZoneName: null, latitude: null, longitude: null, altitude: null,

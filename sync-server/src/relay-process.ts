@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './test-services.js';
+import { freePort } from '../../protocol/src/testing/ports.js';
 import { tempDir } from './testing.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');

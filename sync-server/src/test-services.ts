@@ -6,37 +6,12 @@
  *   const pgServer = await startPostgres(); const url = await pgServer.createDatabase('t1')
  *   const redis = await startRedis(); await redis.restart(); await redis.stop()
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
-export const waitForPort = async (port: number, timeoutMs = 20_000, what = `port ${port}`): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await canConnect(port))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+import { freePort, waitForPort } from '../../protocol/src/testing/ports.js';
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -113,44 +88,4 @@ export const startPostgres = async (): Promise<PostgresServer> => {
   };
 };
 
-export interface RedisServer {
-  readonly url: string;
-  readonly port: number;
-  /** SIGKILL, optionally wait, start again on the same port (empty: no persistence). */
-  restart(options?: { downMs?: number }): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export const startRedis = async (): Promise<RedisServer> => {
-  const binary = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
-  if (!binary) throw new Error('redis-server not found: install the Debian package redis-server (apt-get install redis-server); npm test installs it when run as root');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-redis-'));
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'], { stdio: 'ignore' });
-    await waitForPort(port, 10_000, 'redis-server');
-  };
-  const kill = async () => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async restart({ downMs = 0 } = {}) {
-      await kill();
-      await new Promise((r) => setTimeout(r, downMs));
-      await start();
-    },
-    async stop() {
-      await kill();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-};
+export { startRedis, type RedisServer } from '../../protocol/src/testing/redis-server.js';
