@@ -21,9 +21,16 @@ describe('structured logger', () => {
     const log = createLogger({}, { write: (line) => lines.push(line) });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    log.warn('odd', JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>);
+    // As decoded from untrusted JSON (an own __proto__ key), and as code could pass it (a computed key).
+    log.warn('odd', JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}') as Record<string, unknown>);
+    log.warn('forged', { ['__proto__']: { toJSON: () => ({ event: 'forged by a field' }) }, kept: 2 });
     log.warn('cyclic', { cyclic });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(JSON.parse(lines[1]!)).toMatchObject({ event: 'cyclic', note: 'fields were not serialisable' });
+    for (const line of lines.slice(0, 2)) {
+      expect(line).not.toMatch(/__proto__|polluted|forged by/);
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', event: 'odd', kept: 1 });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'warn', event: 'forged', kept: 2 });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ event: 'cyclic', note: 'fields were not serialisable' });
   });
 });

@@ -10,7 +10,11 @@ export interface RateLimiterOptions {
   readonly limit: number;
   readonly windowMs: number;
   readonly now?: () => number;
-  /** Keys kept before old windows are swept, so a flood of distinct keys cannot grow memory. */
+  /**
+   * Most keys kept (default 10,000), so a flood of distinct keys cannot grow memory: past it the
+   * oldest windows are dropped first, and a dropped key starts afresh (bounded memory wins over
+   * exact counts under such a flood).
+   */
   readonly maxKeys?: number;
 }
 
@@ -18,19 +22,27 @@ export interface RateLimiter {
   /** Counts one attempt; false when the key is over its limit in the current window. */
   hit(key: string): boolean;
   reset(key: string): void;
+  /** Keys currently tracked (at most maxKeys). */
+  readonly size: number;
 }
 
 export const createRateLimiter = ({ limit, windowMs, now = Date.now, maxKeys = 10_000 }: RateLimiterOptions): RateLimiter => {
+  // Insertion order is start order (a renewed window is re-inserted), so the oldest come first.
   const windows = new Map<string, { start: number; count: number }>();
-  const sweep = (t: number): void => {
-    for (const [key, w] of windows) if (t - w.start >= windowMs) windows.delete(key);
+  /** Drops expired windows, then the oldest live ones while full: amortised O(1) per hit. */
+  const makeRoom = (t: number): void => {
+    for (const [key, w] of windows) {
+      if (windows.size < maxKeys && t - w.start < windowMs) return;
+      windows.delete(key);
+    }
   };
   return {
     hit(key) {
       const t = now();
       let w = windows.get(key);
       if (!w || t - w.start >= windowMs) {
-        if (windows.size >= maxKeys) sweep(t);
+        windows.delete(key);
+        makeRoom(t);
         w = { start: t, count: 0 };
         windows.set(key, w);
       }
@@ -39,6 +51,9 @@ export const createRateLimiter = ({ limit, windowMs, now = Date.now, maxKeys = 1
     },
     reset(key) {
       windows.delete(key);
+    },
+    get size() {
+      return windows.size;
     },
   };
 };
