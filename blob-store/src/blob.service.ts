@@ -95,7 +95,7 @@ export interface BlobService {
   video(user: UserId, hash: BlobHash): Promise<StoredFile & { readonly transcoded: boolean }>;
   /** ExifTool metadata of the blob (merged with its sidecar), extracted on demand if its job has not run. */
   metadata(user: UserId, hash: BlobHash): Promise<MediaMetadata>;
-  /** Attaches an XMP sidecar (owner only) and re-extracts the metadata with it. */
+  /** Attaches the user's XMP sidecar to their upload and re-extracts their metadata with it (theirs alone). */
   putSidecar(user: UserId, hash: BlobHash, body: AsyncIterable<Uint8Array>): Promise<MediaMetadata>;
 }
 
@@ -115,9 +115,13 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     }
   };
 
-  /** Records a verified, stored blob for the user and queues its derivatives. */
+  /**
+   * Records a verified, stored blob for the user and queues its derivatives. `created` means new
+   * to this user, whether or not someone else holds the bytes: the answer is no oracle (ADR 0050).
+   */
   const admit = async (user: UserId, hash: BlobHash, file: string, size: number, mime: string): Promise<PutBlobResponse> => {
-    const { created } = await backend.putFile(hash, file);
+    await backend.putFile(hash, file);
+    const created = !blobs.isOwner(user, hash);
     blobs.record({ hash, mime, size });
     blobs.grant(hash, user, 'owner');
     await queue.enqueue(hash, derivativeKinds);
@@ -158,7 +162,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         throw new BlobError(BlobErrorCode.tooLarge, `blob is ${contentLength} bytes; the limit is ${config.maxBlobBytes}`);
       }
       const known = blobs.get(hash);
-      if (known && blobs.canRead(user, hash) && (await backend.exists(hash))) {
+      if (known && blobs.isOwner(user, hash) && (await backend.exists(hash))) {
         return { hash, size: known.size, mime: known.mime, created: false };
       }
       if (contentLength !== undefined) checkQuota(user, contentLength);
@@ -252,13 +256,13 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     async addToRoom(user, hash, room) {
       owned(user, hash);
       await mayWrite(user, room);
-      blobs.addRoom(hash, room);
+      blobs.addRoom(hash, room, user);
     },
 
     async removeFromRoom(user, hash, room) {
       owned(user, hash);
       await mayWrite(user, room);
-      if (!blobs.removeRoom(hash, room)) throw new BlobError(BlobErrorCode.notFound, `the blob is not in ${room}`);
+      if (!blobs.removeRoom(hash, room, user)) throw new BlobError(BlobErrorCode.notFound, `the blob is not in ${room}`);
     },
 
     async original(user, hash) {
@@ -295,6 +299,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
 
     async metadata(user, hash) {
       await readable(user, hash);
+      // An uploader with a sidecar reads their own merge; everyone else the reading of the bytes.
+      if (blobs.isOwner(user, hash) && metadata.sidecar(hash, user)) return metadata.getForUser(hash, user) ?? (await derivatives.extractFor(hash, user));
       await ensureDerivative(hash, DerivativeKind.metadata);
       const meta = metadata.get(hash);
       if (!meta) throw new BlobError(BlobErrorCode.notReady, 'metadata is not ready; retry later');
@@ -320,9 +326,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       } finally {
         await temps.remove(file);
       }
-      metadata.setSidecar(hash, xmp);
-      await ensureDerivative(hash, DerivativeKind.metadata);
-      return metadata.get(hash) as MediaMetadata;
+      metadata.setSidecar(hash, user, xmp);
+      return derivatives.extractFor(hash, user);
     },
 
     async info(user, hash) {

@@ -96,7 +96,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     temps,
     exiftool,
     metadata,
-    onMetadata: (hash, meta) => writeback?.enqueue(hash, meta),
+    onMetadata: (hash, meta, users) => writeback?.enqueue(hash, meta, users),
     video: createVideoTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, timeoutMs: config.transcodeTimeoutMs }),
     plans,
     config,
@@ -127,7 +127,6 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     startCatalogWriteback(relay) {
       writeback ??= createCatalogWriteback({
         ...relay,
-        ownersOf: (hash) => blobs.owners(hash),
         onError: (err, user) => console.warn(`blob store: catalog write-back for ${user} failed: ${err.message}`),
       });
       return writeback;
