@@ -5,7 +5,7 @@
  *   const put = await blobs.put(user, hash, req.body(), { contentLength })   // { created, size, mime }
  *   const thumb = await blobs.derivative(user, hash, 'thumbnail')            // { file, mime, size }
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import type { BlobHash, PutBlobResponse, RoomId, UserId } from '../../protocol/src/index.js';
@@ -24,7 +24,7 @@ import { DecoderKind, decoderFor, isAcceptedMime } from './media-types.js';
 import type { MetadataRepository } from './metadata.repository.js';
 import { SNIFF_PREFIX_BYTES, sniffBytes, sniffFile } from './sniff.repository.js';
 import type { TempFiles } from './temp-file.repository.js';
-import type { UploadRepository } from './upload.repository.js';
+import type { Reservation, UploadRecord, UploadRepository } from './upload.repository.js';
 import type { VideoPlanRepository } from './video-plan.repository.js';
 
 /** The SHA-256 of a file's bytes, taken while they streamed in, so adopting it need not read it again. */
@@ -78,8 +78,8 @@ export interface BlobService {
    * after verifying its SHA-256 and type; the file is moved or deleted either way.
    */
   adopt(user: UserId, hash: BlobHash, file: string, streamed?: StreamedDigest): Promise<PutBlobResponse>;
-  /** Throws tooLarge when `bytes` more would put the user over their quota. */
-  checkQuota(user: UserId, bytes: number, exceptUploadId?: string): void;
+  /** Records a resumable upload, holding its length against the quota; quotaExceeded when it does not fit. */
+  createUpload(upload: UploadRecord): void;
   /** The given hashes the user may read (uploaded, or registered in a room the user may read), in input order. */
   exists(user: UserId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
   /** Registers the user's blob in a room they may write, so the room's readers may read it. */
@@ -108,12 +108,13 @@ const notMedia = (mime: string | undefined): BlobError =>
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
   const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
 
-  const checkQuota = (user: UserId, bytes: number, exceptUploadId?: string): void => {
-    const used = uploads.usage(user, exceptUploadId);
-    if (used + bytes > config.userQuotaBytes) {
-      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${Math.max(0, config.userQuotaBytes - used)} of the ${config.userQuotaBytes}-byte quota are left`);
+  const mustFit = (bytes: number, reservation: Reservation): void => {
+    if (!reservation.ok) {
+      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${reservation.left} of the ${config.userQuotaBytes}-byte quota are left`);
     }
   };
+  /** Holds `bytes` for upload `id` (replacing what it held) before they stream, or throws quotaExceeded. */
+  const reserve = (id: string, user: UserId, bytes: number): void => mustFit(bytes, uploads.reserve(id, user, bytes, config.userQuotaBytes));
 
   /**
    * Records a verified, stored blob for the user and queues its derivatives. `created` means new
@@ -165,9 +166,16 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       if (known && blobs.isOwner(user, hash) && (await backend.exists(hash))) {
         return { hash, size: known.size, mime: known.mime, created: false };
       }
-      if (contentLength !== undefined) checkQuota(user, contentLength);
+      // Quota is held before the first byte is read, so parallel uploads cannot pass it together;
+      // without a Content-Length the hold grows ahead of the bytes, a batch at a time.
+      const reservation = randomUUID();
+      let held = contentLength ?? 0;
+      reserve(reservation, user, held);
       // Everyone else streams the bytes: a hash alone never proves possession of the content.
-      const temp = await temps.create('upload');
+      const temp = await temps.create('upload').catch((error: unknown) => {
+        uploads.release(reservation);
+        throw error;
+      });
       try {
         const hasher = createHash('sha256');
         const head: Uint8Array[] = [];
@@ -188,6 +196,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         for await (const chunk of body) {
           size += chunk.byteLength;
           if (size > config.maxBlobBytes) throw new BlobError(BlobErrorCode.tooLarge, `blob exceeds the ${config.maxBlobBytes}-byte limit`);
+          if (size > held) reserve(reservation, user, (held = Math.min(config.maxBlobBytes, size + WRITE_BATCH_BYTES)));
           hasher.update(chunk);
           batch.push(chunk);
           batched += chunk.byteLength;
@@ -211,10 +220,11 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         if (actual !== hash) throw new BlobError(BlobErrorCode.hashMismatch, `body hashes to ${actual}, not ${hash}`);
         const mime = await sniffFile(temp.path);
         if (!isAcceptedMime(mime)) throw notMedia(mime);
-        if (contentLength === undefined) checkQuota(user, size);
+        if (size > held) reserve(reservation, user, size);
         await temp.commit();
-        return await admit(user, hash, temp.path, size, mime);
+        return await admit(user, hash, temp.path, size, mime); // the owner grant counts before the hold goes
       } finally {
+        uploads.release(reservation);
         await temp.discard();
       }
     },
@@ -246,7 +256,9 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       }
     },
 
-    checkQuota,
+    createUpload(upload) {
+      mustFit(upload.length, uploads.create(upload, config.userQuotaBytes));
+    },
 
     async exists(user, hashes) {
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);

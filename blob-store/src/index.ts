@@ -79,6 +79,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
   const blobs = createBlobRepository(db);
   const uploads = createUploadRepository(db);
+  uploads.releaseAll(); // holds of plain uploads that died with the previous process
   const access = options.access ?? uploadersOnly;
   const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });

@@ -99,11 +99,10 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       if (!isBlobHash(hash)) throw tusError(new BlobError(BlobErrorCode.invalidHash, 'Upload-Metadata must carry sha256 as 64 lower-case hex digits'));
       if (upload.size === undefined) throw tusError(new BlobError(BlobErrorCode.invalidRequest, 'Upload-Length is required (deferred length is not supported)'));
       try {
-        service.checkQuota(user, upload.size);
+        service.createUpload({ id: upload.id, user, hash, length: upload.size }); // checks and holds the quota at once
       } catch (error) {
         throw error instanceof BlobError ? tusError(error) : error;
       }
-      uploads.create({ id: upload.id, user, hash, length: upload.size });
       return {};
     },
     // Only the user who created an upload may see, append to or delete it.
@@ -116,7 +115,6 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       const user = userOf(req);
       const record = uploads.get(upload.id);
       if (!record) throw tusError(new BlobError(BlobErrorCode.notFound, 'no such upload'));
-      uploads.delete(upload.id);
       // The running hash counts only if it saw exactly the upload's bytes; otherwise read the file again.
       const hashed = hashOfRequest.get(req);
       const streamed = hashed && hashed.bytes === upload.size ? { sha256: hashed.hasher.digest('hex'), size: hashed.bytes } : undefined;
@@ -126,6 +124,7 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       } catch (error) {
         throw error instanceof BlobError ? tusError(error) : error;
       } finally {
+        uploads.delete(upload.id); // after adopt: its owner grant counts before the upload's hold goes
         await store.configstore.delete(upload.id).catch(() => undefined);
         await rm(join(dir, upload.id), { force: true });
       }
