@@ -26,7 +26,7 @@ import {
 import { MAX_SIDECAR_BYTES, type BlobService, type StoredFile } from './blob.service.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
-import { BlobError, BlobErrorCode, statusOf } from './errors.js';
+import { BlobError, BlobErrorCode, asDiskFull, statusOf } from './errors.js';
 import { parseRange } from './range.js';
 
 export type Authenticate = (token: string) => Promise<{ id: UserId } | undefined>;
@@ -84,7 +84,8 @@ export const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, ca
   return { status, headers, body: { file: stored.file, start, end } };
 };
 
-const toResponse = (req: HttpRequest, error: unknown): HttpResponse => {
+const toResponse = (req: HttpRequest, thrown: unknown): HttpResponse => {
+  const error = asDiskFull(thrown);
   if (error instanceof BlobError) return errorResponse(statusOf[error.code], error.code, error.message);
   if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message);
   if (req.signal.aborted) return errorResponse(400, BlobErrorCode.aborted, 'request aborted');

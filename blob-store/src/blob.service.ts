@@ -15,7 +15,8 @@ import type { BlobRecord, BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
 import type { DerivativeService } from './derivative.service.js';
-import { BlobError, BlobErrorCode } from './errors.js';
+import type { DiskSpace } from './disk-space.repository.js';
+import { BlobError, BlobErrorCode, DISK_FULL_MESSAGE } from './errors.js';
 import type { JobQueue } from './job-queue.js';
 import { DerivativeKind, JobStatus, derivativeKinds } from './job.repository.js';
 import type { ExifTool } from './exiftool.repository.js';
@@ -47,7 +48,9 @@ export interface BlobServiceDeps {
   readonly plans: VideoPlanRepository;
   /** How long `video()` waits for a transcode before answering notReady. */
   readonly videoWaitMs?: number;
-  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes'>;
+  /** Free space where uploads land (the `minFreeBytes` reserve). */
+  readonly space: DiskSpace;
+  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes' | 'minFreeBytes'>;
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -80,6 +83,8 @@ export interface BlobService {
   adopt(user: UserId, hash: BlobHash, file: string, streamed?: StreamedDigest): Promise<PutBlobResponse>;
   /** Records a resumable upload, holding its length against the quota; quotaExceeded when it does not fit. */
   createUpload(upload: UploadRecord): void;
+  /** Throws diskFull (507) when writing `bytes` would leave less than the configured reserve free. */
+  ensureDiskRoom(bytes: number): Promise<void>;
   /** The given hashes the user may read (uploaded, or registered in a room the user may read), in input order. */
   exists(user: UserId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
   /** Registers the user's blob in a room they may write, so the room's readers may read it. */
@@ -106,7 +111,12 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
+  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config } = deps;
+
+  const ensureDiskRoom = async (bytes: number): Promise<void> => {
+    if (config.minFreeBytes === 0) return;
+    if ((await space.free()) - bytes < config.minFreeBytes) throw new BlobError(BlobErrorCode.diskFull, DISK_FULL_MESSAGE);
+  };
 
   const mustFit = (bytes: number, reservation: Reservation): void => {
     if (!reservation.ok) {
@@ -168,6 +178,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       }
       // Quota is held before the first byte is read, so parallel uploads cannot pass it together;
       // without a Content-Length the hold grows ahead of the bytes, a batch at a time.
+      await ensureDiskRoom(contentLength ?? 0);
       const reservation = randomUUID();
       let held = contentLength ?? 0;
       reserve(reservation, user, held);
@@ -224,8 +235,12 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         await temp.commit();
         return await admit(user, hash, temp.path, size, mime); // the owner grant counts before the hold goes
       } finally {
-        uploads.release(reservation);
-        await temp.discard();
+        // Discard first: on a full disk the bytes it frees let SQLite record the release.
+        try {
+          await temp.discard();
+        } finally {
+          uploads.release(reservation);
+        }
       }
     },
 
@@ -255,6 +270,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         await rm(file, { force: true });
       }
     },
+
+    ensureDiskRoom,
 
     createUpload(upload) {
       mustFit(upload.length, uploads.create(upload, config.userQuotaBytes));

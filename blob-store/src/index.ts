@@ -18,6 +18,7 @@ import { createBlobService } from './blob.service.js';
 import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 import { createDerivativeRepository } from './derivative.repository.js';
 import { createDerivativeService } from './derivative.service.js';
+import { createDiskSpace } from './disk-space.repository.js';
 import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
@@ -113,7 +114,8 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const queue: JobQueue = config.redisUrl
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
-  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config });
+  const space = createDiskSpace(temps.dir);
+  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;
