@@ -63,9 +63,18 @@ const matchesEtag = (header: string | undefined, etag: string): boolean =>
     return t === '*' || t === etag;
   });
 
+/**
+ * Served bytes are uploads: never sniffed into another type, and if opened as a document they
+ * run nothing and load nothing (an SVG or HTML polyglot stays inert).
+ */
+export const SERVED_FILE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+};
+
 /** A FileBody response with ETag/304, Range/206/416, and headers only for HEAD. */
 export const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, cacheControl: string): HttpResponse => {
-  const headers: Record<string, string> = { etag, 'cache-control': cacheControl, 'accept-ranges': 'bytes' };
+  const headers: Record<string, string> = { etag, 'cache-control': cacheControl, 'accept-ranges': 'bytes', ...SERVED_FILE_HEADERS };
   if (matchesEtag(req.header('if-none-match'), etag)) return { status: 304, headers };
   const range = parseRange(req.header('range'), stored.size);
   if (range.kind === 'unsatisfiable') {
