@@ -24,15 +24,24 @@ export interface BlobReader {
   canRead(user: UserId, hash: BlobHash): Promise<boolean>;
   /** The stored hashes the user may read, in input order, without duplicates; one relay question per room. */
   readable(user: UserId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
+  /**
+   * Users who registered the blob in a room this user may read, whose derivatives the user may
+   * reuse; `asked` caches the relay's answers across calls of one request.
+   */
+  sharers(user: UserId, hash: BlobHash, asked?: Map<RoomId, Promise<boolean>>): Promise<UserId[]>;
 }
 
-export const createBlobReader = (blobs: Pick<BlobRepository, 'get' | 'canRead' | 'readable' | 'roomsOf'>, access: BlobAccessPolicy): BlobReader => {
+export const createBlobReader = (
+  blobs: Pick<BlobRepository, 'get' | 'canRead' | 'readable' | 'roomsOf' | 'registrations'>,
+  access: BlobAccessPolicy,
+): BlobReader => {
+  const mayReadRoom = (user: UserId, room: RoomId, asked: Map<RoomId, Promise<boolean>>): Promise<boolean> => {
+    let may = asked.get(room);
+    if (!may) asked.set(room, (may = access.canReadRoom(user, room).catch(() => false))); // a failing relay means no
+    return may;
+  };
   const viaRoom = async (user: UserId, hash: BlobHash, asked: Map<RoomId, Promise<boolean>>): Promise<boolean> => {
-    for (const room of blobs.roomsOf(hash)) {
-      let may = asked.get(room);
-      if (!may) asked.set(room, (may = access.canReadRoom(user, room).catch(() => false))); // a failing relay means no
-      if (await may) return true;
-    }
+    for (const room of blobs.roomsOf(hash)) if (await mayReadRoom(user, room, asked)) return true;
     return false;
   };
   return {
@@ -43,6 +52,13 @@ export const createBlobReader = (blobs: Pick<BlobRepository, 'get' | 'canRead' |
       const asked = new Map<RoomId, Promise<boolean>>();
       for (const hash of unique) if (!found.has(hash) && blobs.get(hash) && (await viaRoom(user, hash, asked))) found.add(hash);
       return unique.filter((hash) => found.has(hash));
+    },
+    async sharers(user, hash, asked = new Map()) {
+      const found = new Set<UserId>();
+      for (const { room, addedBy } of blobs.registrations(hash)) {
+        if (addedBy !== user && !found.has(addedBy) && (await mayReadRoom(user, room, asked))) found.add(addedBy);
+      }
+      return [...found];
     },
   };
 };

@@ -91,6 +91,64 @@ export const BLOB_DB_MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      PRIMARY KEY (hash, room)
    ) STRICT, WITHOUT ROWID;`,
+  // Blobs belong to their uploaders, metadata to each user (ADR 0050): sidecars, the extraction
+  // merged with them, and ML derivatives are keyed by user; blob_rooms says who registered a blob.
+  // A legacy sidecar goes to the blob's only uploader (several: nobody can tell whose it was, so
+  // it is dropped); a legacy room registration to every uploader (albums keep working); extractions made with a sidecar are dropped so the job re-reads the bytes
+  // alone; legacy ML derivatives (first write wins across users) are dropped: devices recompute.
+  `CREATE TABLE user_sidecars (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     xmp BLOB NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, user_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE user_metadata (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     json TEXT NOT NULL,
+     extracted_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, user_id)
+   ) STRICT, WITHOUT ROWID;
+   INSERT INTO user_sidecars (hash, user_id, xmp, updated_at)
+     SELECT s.hash, g.user_id, s.xmp, s.updated_at FROM blob_sidecars s
+       JOIN blob_grants g ON g.hash = s.hash AND g.via = 'owner'
+      WHERE (SELECT COUNT(*) FROM blob_grants o WHERE o.hash = s.hash AND o.via = 'owner') = 1;
+   DELETE FROM blob_metadata WHERE hash IN (SELECT hash FROM blob_sidecars);
+   DELETE FROM jobs WHERE kind = 'metadata' AND hash IN (SELECT hash FROM blob_sidecars);
+   DELETE FROM blob_sidecars;
+   CREATE TABLE user_ml_derivatives (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     user_id TEXT NOT NULL,
+     model_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, user_id, model_id)
+   ) STRICT, WITHOUT ROWID;
+   DELETE FROM ml_derivatives;
+   CREATE TABLE blob_room_adds (
+     hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,
+     room TEXT NOT NULL,
+     added_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (hash, room, added_by)
+   ) STRICT, WITHOUT ROWID;
+   INSERT INTO blob_room_adds (hash, room, added_by, created_at)
+     SELECT r.hash, r.room, g.user_id, r.created_at FROM blob_rooms r
+       JOIN blob_grants g ON g.hash = r.hash AND g.via = 'owner';
+   DROP TABLE blob_rooms;
+   ALTER TABLE blob_room_adds RENAME TO blob_rooms;
+   CREATE INDEX blob_rooms_added_by ON blob_rooms(added_by, hash);
+   -- Quota held by uploads in flight (plain PUTs), so parallel uploads cannot pass it together.
+   CREATE TABLE quota_reservations (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX quota_reservations_user ON quota_reservations(user_id);`,
 ];
 
 export const openBlobDb = (file: string): BlobDb => openSqlite(file, { store: 'blob-db', migrations: BLOB_DB_MIGRATIONS });

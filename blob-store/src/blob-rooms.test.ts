@@ -77,4 +77,30 @@ describe('reading blobs through rooms (albums, catalogs)', () => {
     expect(asked).toEqual(['bob:album:broken']);
     expect((await kit.get('alice', `/api/blobs/${hash}`)).status).toBe(200); // the uploader never asks the relay
   });
+
+  it("[audit 2] a contributor who uploads the same bytes cannot take back the owner's registration", async () => {
+    grants['album:family'] = { alice: 'write', bob: 'write' };
+    expect((await rooms('alice', 'album:family')).status).toBe(200);
+    const again = await kit.putFile('bob', join(ASSETS, 'formats/jpg/el_torcal_rocks.jpg'));
+    expect([again.status, again.body.created]).toEqual([201, true]);
+    expect((await rooms('bob', 'album:family', 'DELETE')).status).toBe(404); // he never registered it
+    expect((await rooms('bob', 'album:family')).status).toBe(200); // his own registration, beside alice's
+    expect((await rooms('bob', 'album:family', 'DELETE')).status).toBe(204);
+    expect((await rooms('alice', 'album:family', 'DELETE')).status).toBe(204); // alice's was still there
+  });
+
+  it('[audit 2] revoking a room grant ends every read gained through the room', async () => {
+    const other = await kit.putFile('alice', join(ASSETS, 'albums/nature/silver_fir.jpg'));
+    const model = 'ViT-B-32__openai';
+    const clip = writeMlDerivative({ kind: 'clip', assetHash: other.hash, modelId: model, embedding: new Float32Array(512).fill(0.5) });
+    expect((await fetch(`${kit.url}/api/blobs/${other.hash}/derivatives/ml/${model}`, { method: 'PUT', headers: kit.auth('alice'), body: clip as Uint8Array<ArrayBuffer> })).status).toBe(201);
+    grants['album:revoked'] = { alice: 'write', bob: 'read' };
+    expect((await fetch(`${kit.url}/api/blobs/${other.hash}/rooms/album:revoked`, { method: 'PUT', headers: kit.auth('alice') })).status).toBe(200);
+    const paths = ['', '/thumbnail', '/metadata', `/derivatives/ml/${model}`].map((p) => `/api/blobs/${other.hash}${p}`);
+    for (const path of paths) expect((await kit.get('bob', path)).status, path).toBe(200);
+    delete grants['album:revoked']!.bob;
+    for (const path of paths) expect((await kit.get('bob', path)).status, path).toBe(404);
+    const exists = await fetch(`${kit.url}/api/blobs/exists`, { method: 'POST', headers: kit.auth('bob'), body: JSON.stringify({ hashes: [other.hash] }) });
+    expect(await exists.json()).toEqual({ exists: [] });
+  });
 });

@@ -33,11 +33,14 @@ export interface BlobRepository {
   isOwner(user: UserId, hash: BlobHash): boolean;
   /** The given hashes that are stored and readable by the user, in input order. */
   readable(user: UserId, hashes: readonly BlobHash[]): BlobHash[];
-  /** Registers the blob in a room (idempotent). */
-  addRoom(hash: BlobHash, room: RoomId): void;
-  /** False when it was not registered there. */
-  removeRoom(hash: BlobHash, room: RoomId): boolean;
+  /** Registers the blob in a room on behalf of the user who added it (idempotent). */
+  addRoom(hash: BlobHash, room: RoomId, addedBy: UserId): void;
+  /** Takes back the user's own registration; false when they had none there. */
+  removeRoom(hash: BlobHash, room: RoomId, addedBy: UserId): boolean;
+  /** Rooms the blob is registered in (by anyone). */
   roomsOf(hash: BlobHash): RoomId[];
+  /** Who registered the blob in which room. */
+  registrations(hash: BlobHash): { room: RoomId; addedBy: UserId }[];
   /** Every stored hash, oldest first (the Redis queue's "run missing" walks them). */
   hashes(): Iterable<BlobHash>;
 }
@@ -51,9 +54,10 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const owners = db.prepare<[string], { user_id: string }>(`SELECT user_id FROM blob_grants WHERE hash = ? AND via = 'owner' ORDER BY user_id`);
   const isOwner = db.prepare<[string, string], { one: number }>(`SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? AND via = 'owner'`);
   const canRead = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blob_grants WHERE user_id = ? AND hash = ? LIMIT 1');
-  const addRoom = db.prepare('INSERT OR IGNORE INTO blob_rooms (hash, room, created_at) VALUES (?, ?, ?)');
-  const removeRoom = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND room = ?');
-  const roomsOf = db.prepare<[string], RoomId>('SELECT room FROM blob_rooms WHERE hash = ? ORDER BY room').pluck();
+  const addRoom = db.prepare('INSERT OR IGNORE INTO blob_rooms (hash, room, added_by, created_at) VALUES (?, ?, ?, ?)');
+  const removeRoom = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND room = ? AND added_by = ?');
+  const roomsOf = db.prepare<[string], RoomId>('SELECT DISTINCT room FROM blob_rooms WHERE hash = ? ORDER BY room').pluck();
+  const registrations = db.prepare<[string], { room: RoomId; added_by: UserId }>('SELECT room, added_by FROM blob_rooms WHERE hash = ? ORDER BY room, added_by');
   const all = db.prepare<[], BlobHash>('SELECT hash FROM blobs ORDER BY created_at').pluck();
   const readableBatch = db.prepare<[string, string], { hash: string }>(
     'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
@@ -75,9 +79,10 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
       const found = new Set(readableBatch.all(JSON.stringify(hashes), user).map((r) => r.hash));
       return hashes.filter((h) => found.has(h));
     },
-    addRoom: (hash, room) => void addRoom.run(hash, room, Date.now()),
-    removeRoom: (hash, room) => removeRoom.run(hash, room).changes > 0,
+    addRoom: (hash, room, addedBy) => void addRoom.run(hash, room, addedBy, Date.now()),
+    removeRoom: (hash, room, addedBy) => removeRoom.run(hash, room, addedBy).changes > 0,
     roomsOf: (hash) => roomsOf.all(hash),
+    registrations: (hash) => registrations.all(hash).map((r) => ({ room: r.room, addedBy: r.added_by })),
     hashes: () => all.iterate(),
   };
 };

@@ -26,7 +26,7 @@ import {
 import { MAX_SIDECAR_BYTES, type BlobService, type StoredFile } from './blob.service.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
-import { BlobError, BlobErrorCode, statusOf } from './errors.js';
+import { BlobError, BlobErrorCode, asDiskFull, statusOf } from './errors.js';
 import { parseRange } from './range.js';
 
 export type Authenticate = (token: string) => Promise<{ id: UserId } | undefined>;
@@ -63,9 +63,18 @@ const matchesEtag = (header: string | undefined, etag: string): boolean =>
     return t === '*' || t === etag;
   });
 
+/**
+ * Served bytes are uploads: never sniffed into another type, and if opened as a document they
+ * run nothing and load nothing (an SVG or HTML polyglot stays inert).
+ */
+export const SERVED_FILE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+};
+
 /** A FileBody response with ETag/304, Range/206/416, and headers only for HEAD. */
 export const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, cacheControl: string): HttpResponse => {
-  const headers: Record<string, string> = { etag, 'cache-control': cacheControl, 'accept-ranges': 'bytes' };
+  const headers: Record<string, string> = { etag, 'cache-control': cacheControl, 'accept-ranges': 'bytes', ...SERVED_FILE_HEADERS };
   if (matchesEtag(req.header('if-none-match'), etag)) return { status: 304, headers };
   const range = parseRange(req.header('range'), stored.size);
   if (range.kind === 'unsatisfiable') {
@@ -84,7 +93,8 @@ export const serveFile = (req: HttpRequest, stored: StoredFile, etag: string, ca
   return { status, headers, body: { file: stored.file, start, end } };
 };
 
-const toResponse = (req: HttpRequest, error: unknown): HttpResponse => {
+const toResponse = (req: HttpRequest, thrown: unknown): HttpResponse => {
+  const error = asDiskFull(thrown);
   if (error instanceof BlobError) return errorResponse(statusOf[error.code], error.code, error.message);
   if (error instanceof HttpError) return errorResponse(error.status, error.code, error.message);
   if (req.signal.aborted) return errorResponse(400, BlobErrorCode.aborted, 'request aborted');

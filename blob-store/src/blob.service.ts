@@ -5,7 +5,7 @@
  *   const put = await blobs.put(user, hash, req.body(), { contentLength })   // { created, size, mime }
  *   const thumb = await blobs.derivative(user, hash, 'thumbnail')            // { file, mime, size }
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import type { BlobHash, PutBlobResponse, RoomId, UserId } from '../../protocol/src/index.js';
@@ -15,7 +15,8 @@ import type { BlobRecord, BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
 import { derivativeFormats, type FileDerivativeKind } from './derivative.repository.js';
 import type { DerivativeService } from './derivative.service.js';
-import { BlobError, BlobErrorCode } from './errors.js';
+import type { DiskSpace } from './disk-space.repository.js';
+import { BlobError, BlobErrorCode, DISK_FULL_MESSAGE } from './errors.js';
 import type { JobQueue } from './job-queue.js';
 import { DerivativeKind, JobStatus, derivativeKinds } from './job.repository.js';
 import type { ExifTool } from './exiftool.repository.js';
@@ -24,7 +25,7 @@ import { DecoderKind, decoderFor, isAcceptedMime } from './media-types.js';
 import type { MetadataRepository } from './metadata.repository.js';
 import { SNIFF_PREFIX_BYTES, sniffBytes, sniffFile } from './sniff.repository.js';
 import type { TempFiles } from './temp-file.repository.js';
-import type { UploadRepository } from './upload.repository.js';
+import type { Reservation, UploadRecord, UploadRepository } from './upload.repository.js';
 import type { VideoPlanRepository } from './video-plan.repository.js';
 
 /** The SHA-256 of a file's bytes, taken while they streamed in, so adopting it need not read it again. */
@@ -47,7 +48,9 @@ export interface BlobServiceDeps {
   readonly plans: VideoPlanRepository;
   /** How long `video()` waits for a transcode before answering notReady. */
   readonly videoWaitMs?: number;
-  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes'>;
+  /** Free space where uploads land (the `minFreeBytes` reserve). */
+  readonly space: DiskSpace;
+  readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes' | 'minFreeBytes'>;
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -78,8 +81,10 @@ export interface BlobService {
    * after verifying its SHA-256 and type; the file is moved or deleted either way.
    */
   adopt(user: UserId, hash: BlobHash, file: string, streamed?: StreamedDigest): Promise<PutBlobResponse>;
-  /** Throws tooLarge when `bytes` more would put the user over their quota. */
-  checkQuota(user: UserId, bytes: number, exceptUploadId?: string): void;
+  /** Records a resumable upload, holding its length against the quota; quotaExceeded when it does not fit. */
+  createUpload(upload: UploadRecord): void;
+  /** Throws diskFull (507) when writing `bytes` would leave less than the configured reserve free. */
+  ensureDiskRoom(bytes: number): Promise<void>;
   /** The given hashes the user may read (uploaded, or registered in a room the user may read), in input order. */
   exists(user: UserId, hashes: readonly BlobHash[]): Promise<BlobHash[]>;
   /** Registers the user's blob in a room they may write, so the room's readers may read it. */
@@ -95,7 +100,7 @@ export interface BlobService {
   video(user: UserId, hash: BlobHash): Promise<StoredFile & { readonly transcoded: boolean }>;
   /** ExifTool metadata of the blob (merged with its sidecar), extracted on demand if its job has not run. */
   metadata(user: UserId, hash: BlobHash): Promise<MediaMetadata>;
-  /** Attaches an XMP sidecar (owner only) and re-extracts the metadata with it. */
+  /** Attaches the user's XMP sidecar to their upload and re-extracts their metadata with it (theirs alone). */
   putSidecar(user: UserId, hash: BlobHash, body: AsyncIterable<Uint8Array>): Promise<MediaMetadata>;
 }
 
@@ -106,18 +111,28 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config } = deps;
+  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config } = deps;
 
-  const checkQuota = (user: UserId, bytes: number, exceptUploadId?: string): void => {
-    const used = uploads.usage(user, exceptUploadId);
-    if (used + bytes > config.userQuotaBytes) {
-      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${Math.max(0, config.userQuotaBytes - used)} of the ${config.userQuotaBytes}-byte quota are left`);
-    }
+  const ensureDiskRoom = async (bytes: number): Promise<void> => {
+    if (config.minFreeBytes === 0) return;
+    if ((await space.free()) - bytes < config.minFreeBytes) throw new BlobError(BlobErrorCode.diskFull, DISK_FULL_MESSAGE);
   };
 
-  /** Records a verified, stored blob for the user and queues its derivatives. */
+  const mustFit = (bytes: number, reservation: Reservation): void => {
+    if (!reservation.ok) {
+      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${reservation.left} of the ${config.userQuotaBytes}-byte quota are left`);
+    }
+  };
+  /** Holds `bytes` for upload `id` (replacing what it held) before they stream, or throws quotaExceeded. */
+  const reserve = (id: string, user: UserId, bytes: number): void => mustFit(bytes, uploads.reserve(id, user, bytes, config.userQuotaBytes));
+
+  /**
+   * Records a verified, stored blob for the user and queues its derivatives. `created` means new
+   * to this user, whether or not someone else holds the bytes: the answer is no oracle (ADR 0050).
+   */
   const admit = async (user: UserId, hash: BlobHash, file: string, size: number, mime: string): Promise<PutBlobResponse> => {
-    const { created } = await backend.putFile(hash, file);
+    await backend.putFile(hash, file);
+    const created = !blobs.isOwner(user, hash);
     blobs.record({ hash, mime, size });
     blobs.grant(hash, user, 'owner');
     await queue.enqueue(hash, derivativeKinds);
@@ -158,12 +173,20 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         throw new BlobError(BlobErrorCode.tooLarge, `blob is ${contentLength} bytes; the limit is ${config.maxBlobBytes}`);
       }
       const known = blobs.get(hash);
-      if (known && blobs.canRead(user, hash) && (await backend.exists(hash))) {
+      if (known && blobs.isOwner(user, hash) && (await backend.exists(hash))) {
         return { hash, size: known.size, mime: known.mime, created: false };
       }
-      if (contentLength !== undefined) checkQuota(user, contentLength);
+      // Quota is held before the first byte is read, so parallel uploads cannot pass it together;
+      // without a Content-Length the hold grows ahead of the bytes, a batch at a time.
+      await ensureDiskRoom(contentLength ?? 0);
+      const reservation = randomUUID();
+      let held = contentLength ?? 0;
+      reserve(reservation, user, held);
       // Everyone else streams the bytes: a hash alone never proves possession of the content.
-      const temp = await temps.create('upload');
+      const temp = await temps.create('upload').catch((error: unknown) => {
+        uploads.release(reservation);
+        throw error;
+      });
       try {
         const hasher = createHash('sha256');
         const head: Uint8Array[] = [];
@@ -184,6 +207,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         for await (const chunk of body) {
           size += chunk.byteLength;
           if (size > config.maxBlobBytes) throw new BlobError(BlobErrorCode.tooLarge, `blob exceeds the ${config.maxBlobBytes}-byte limit`);
+          if (size > held) reserve(reservation, user, (held = Math.min(config.maxBlobBytes, size + WRITE_BATCH_BYTES)));
           hasher.update(chunk);
           batch.push(chunk);
           batched += chunk.byteLength;
@@ -207,11 +231,16 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
         if (actual !== hash) throw new BlobError(BlobErrorCode.hashMismatch, `body hashes to ${actual}, not ${hash}`);
         const mime = await sniffFile(temp.path);
         if (!isAcceptedMime(mime)) throw notMedia(mime);
-        if (contentLength === undefined) checkQuota(user, size);
+        if (size > held) reserve(reservation, user, size);
         await temp.commit();
-        return await admit(user, hash, temp.path, size, mime);
+        return await admit(user, hash, temp.path, size, mime); // the owner grant counts before the hold goes
       } finally {
-        await temp.discard();
+        // Discard first: on a full disk the bytes it frees let SQLite record the release.
+        try {
+          await temp.discard();
+        } finally {
+          uploads.release(reservation);
+        }
       }
     },
 
@@ -242,7 +271,11 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       }
     },
 
-    checkQuota,
+    ensureDiskRoom,
+
+    createUpload(upload) {
+      mustFit(upload.length, uploads.create(upload, config.userQuotaBytes));
+    },
 
     async exists(user, hashes) {
       if (hashes.length > config.maxExistsHashes) throw new BlobError(BlobErrorCode.invalidRequest, `at most ${config.maxExistsHashes} hashes per request`);
@@ -252,13 +285,13 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     async addToRoom(user, hash, room) {
       owned(user, hash);
       await mayWrite(user, room);
-      blobs.addRoom(hash, room);
+      blobs.addRoom(hash, room, user);
     },
 
     async removeFromRoom(user, hash, room) {
       owned(user, hash);
       await mayWrite(user, room);
-      if (!blobs.removeRoom(hash, room)) throw new BlobError(BlobErrorCode.notFound, `the blob is not in ${room}`);
+      if (!blobs.removeRoom(hash, room, user)) throw new BlobError(BlobErrorCode.notFound, `the blob is not in ${room}`);
     },
 
     async original(user, hash) {
@@ -295,6 +328,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
 
     async metadata(user, hash) {
       await readable(user, hash);
+      // An uploader with a sidecar reads their own merge; everyone else the reading of the bytes.
+      if (blobs.isOwner(user, hash) && metadata.sidecar(hash, user)) return metadata.getForUser(hash, user) ?? (await derivatives.extractFor(hash, user));
       await ensureDerivative(hash, DerivativeKind.metadata);
       const meta = metadata.get(hash);
       if (!meta) throw new BlobError(BlobErrorCode.notReady, 'metadata is not ready; retry later');
@@ -320,9 +355,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       } finally {
         await temps.remove(file);
       }
-      metadata.setSidecar(hash, xmp);
-      await ensureDerivative(hash, DerivativeKind.metadata);
-      return metadata.get(hash) as MediaMetadata;
+      metadata.setSidecar(hash, user, xmp);
+      return derivatives.extractFor(hash, user);
     },
 
     async info(user, hash) {

@@ -4,8 +4,8 @@
  * retried with backoff until the relay acknowledges them. Idempotent: an unchanged record
  * writes nothing (X2).
  *
- *   const wb = createCatalogWriteback({ url: 'ws://127.0.0.1:3000/sync', tokenFor, ownersOf });
- *   wb.enqueue(hash, meta); await wb.flush();
+ *   const wb = createCatalogWriteback({ url: 'ws://127.0.0.1:3000/sync', tokenFor });
+ *   wb.enqueue(hash, meta, [uploader]); await wb.flush();
  */
 import * as Y from 'yjs';
 import { assetIdOf, catalogRoom, factsIndex, writeExtracted, type BlobHash, type ExtractedMetadata, type UserId } from '../../protocol/src/index.js';
@@ -17,8 +17,6 @@ export interface CatalogWritebackOptions {
   readonly url: string;
   /** A token the relay accepts for this user (the composition mints one; never served over HTTP). */
   readonly tokenFor: (user: UserId) => Promise<string>;
-  /** Users whose catalogs hold the blob (its uploaders). */
-  readonly ownersOf: (hash: BlobHash) => readonly UserId[];
   /** Records per update (default 2048). */
   readonly batch?: number;
   readonly retries?: number;
@@ -30,7 +28,8 @@ export interface CatalogWritebackOptions {
 }
 
 export interface CatalogWriteback {
-  enqueue(hash: BlobHash, meta: MediaMetadata): void;
+  /** Writes the reading into these users' catalogs only (the uploaders it belongs to: ADR 0050). */
+  enqueue(hash: BlobHash, meta: MediaMetadata, users: readonly UserId[]): void;
   /** Resolves when everything enqueued so far is acknowledged (or given up after the retries). */
   flush(): Promise<void>;
   /** Records written (changed) so far, and updates sent. */
@@ -147,9 +146,9 @@ export const createCatalogWriteback = (options: CatalogWritebackOptions): Catalo
 
   return {
     stats,
-    enqueue(hash, meta) {
+    enqueue(hash, meta, users) {
       const record = extractedRecord(hash, meta);
-      for (const user of options.ownersOf(hash)) {
+      for (const user of users) {
         let records = pending.get(user);
         if (!records) pending.set(user, (records = new Map()));
         records.set(hash, record);

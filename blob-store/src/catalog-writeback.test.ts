@@ -34,8 +34,8 @@ describe('createCatalogWriteback without a relay', () => {
   it('retries with backoff, reports each failure and gives up without throwing', async () => {
     const port = await freePort(); // nothing listens there
     const errors: string[] = [];
-    const wb = createCatalogWriteback({ url: `ws://127.0.0.1:${port}/sync`, tokenFor: async () => 't', ownersOf: () => ['u1' as UserId], retries: 2, backoffMs: 10, delayMs: 0, onError: (err) => errors.push(err.message) });
-    wb.enqueue('b'.repeat(64) as BlobHash, meta({ make: 'Canon' }));
+    const wb = createCatalogWriteback({ url: `ws://127.0.0.1:${port}/sync`, tokenFor: async () => 't', retries: 2, backoffMs: 10, delayMs: 0, onError: (err) => errors.push(err.message) });
+    wb.enqueue('b'.repeat(64) as BlobHash, meta({ make: 'Canon' }), ['u1' as UserId]);
     await wb.flush();
     expect(wb.stats).toEqual({ written: 0, updates: 0, failures: 3 });
     expect(errors[0]).toMatch(/relay connection failed/);
@@ -134,5 +134,31 @@ describe.runIf(existsSync('/usr/bin/exiftool'))('catalog write-back through a re
     expect((await fetch(`${url}/api/blobs/${hash}/sidecar`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: xmp })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await catalog()).getArray('extracted').length).toBe(chunks + 1);
+  }, 30_000);
+
+  it("[audit 2] another user's sidecar on the same bytes is written into their catalog, never the uploader's", async () => {
+    const bytes = await readFile(join(ASSETS, 'albums/nature/el_torcal_rocks.jpg'));
+    const hash = sha256(bytes) as BlobHash;
+    const put = (as: string, path: string, body: Uint8Array) =>
+      fetch(`${url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${as}` }, body: body as Uint8Array<ArrayBuffer> });
+    expect((await put(token, `/api/blobs/${hash}`, bytes)).status).toBe(201);
+    const mine = await until(async () => extractedIndex(await catalog()).records.get(hash), "the uploader's extracted record");
+    expect(mine.rating).toBeUndefined();
+
+    const account = { email: 'b@example.com', password: 'correct horse battery', name: 'B' };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await post('/api/auth/signup', account, { authorization: `Bearer ${token}` })).status).toBeLessThan(300); // the owner creates B
+    const other = (await (await post('/api/auth/login', { email: account.email, password: account.password })).json()) as { token: string; user: { id: UserId } };
+    expect((await put(other.token, `/api/blobs/${hash}`, bytes)).status).toBe(201); // new to B, as for anyone
+    expect((await put(other.token, `/api/blobs/${hash}/sidecar`, await readFile(join(EXIFTOOL_IMAGES, 'XMP.xmp')))).status).toBe(200);
+    const theirs = await until(async () => {
+      const room = await openRelayRoom({ url: `${url.replace('http', 'ws')}/sync`, token: other.token, room: catalogRoom(other.user.id), clientId: 'test-device-b' });
+      room.close();
+      return extractedIndex(room.doc).records.get(hash)?.rating === 1 ? room.doc : undefined;
+    }, "B's sidecar rating in B's catalog");
+    expect(extractedIndex(theirs).records.get(hash)).toMatchObject({ takenAt: '2005-06-09T20:09:27', rating: 1 });
+    await new Promise((r) => setTimeout(r, 1500)); // a stray write into A's catalog would have landed by now
+    expect(extractedIndex(await catalog()).records.get(hash)).toEqual(mine);
   }, 30_000);
 });

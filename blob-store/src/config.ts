@@ -59,6 +59,11 @@ export interface BlobStoreConfig {
   readonly redisUrl: string;
   /** With Redis: a job whose process stopped renewing its lock (killed) is retried after this long. Default 30,000 ms. */
   readonly queueLockMs: number;
+  /**
+   * Uploads that would leave less than this free on the blobs filesystem are refused with 507
+   * before they start (statfs), so the database and derivatives keep room. Default 64 MiB; 0 off.
+   */
+  readonly minFreeBytes: number;
 }
 
 export const defaultBlobStoreConfig: BlobStoreConfig = {
@@ -86,6 +91,7 @@ export const defaultBlobStoreConfig: BlobStoreConfig = {
   uploadExpiryMs: 7 * 86_400_000,
   redisUrl: '',
   queueLockMs: 30_000,
+  minFreeBytes: 64 * 1024 ** 2,
 };
 
 const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, number]>> = {
@@ -107,6 +113,7 @@ const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, num
   transcodeTimeoutMs: [1000, 48 * 3_600_000],
   uploadExpiryMs: [60_000, 365 * 86_400_000],
   queueLockMs: [500, 3_600_000],
+  minFreeBytes: [0, Number.MAX_SAFE_INTEGER],
 };
 
 /** Fills defaults and validates; throws a TypeError naming the first bad field. */
@@ -136,6 +143,7 @@ const envNames: Partial<Record<keyof BlobStoreConfig, string>> = {
   workerConcurrency: 'SHOEBOX_BLOB_WORKER_CONCURRENCY',
   maxInputPixels: 'SHOEBOX_BLOB_MAX_INPUT_PIXELS',
   userQuotaBytes: 'SHOEBOX_BLOB_USER_QUOTA_BYTES',
+  minFreeBytes: 'SHOEBOX_BLOB_MIN_FREE_BYTES',
   transcodePolicy: 'SHOEBOX_TRANSCODE_POLICY',
   ffmpegPath: 'SHOEBOX_FFMPEG',
   ffprobePath: 'SHOEBOX_FFPROBE',

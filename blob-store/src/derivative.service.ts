@@ -7,12 +7,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { rgbaToThumbHash } from 'thumbhash';
-import type { BlobHash } from '../../protocol/src/index.js';
+import type { BlobHash, UserId } from '../../protocol/src/index.js';
 import type { BlobBackend } from './blob.backend.js';
 import type { BlobRepository } from './blob.repository.js';
 import type { BlobStoreConfig } from './config.js';
 import type { DerivativeRepository } from './derivative.repository.js';
-import type { ExifTool } from './exiftool.repository.js';
+import type { ExifTags, ExifTool } from './exiftool.repository.js';
 import { UndecodableError, type ImageRepository, type ImageSource } from './image.repository.js';
 import { DerivativeKind, JobStatus, type JobResult } from './job.repository.js';
 import { extractMetadata, type MediaMetadata } from './media-metadata.js';
@@ -36,8 +36,11 @@ export interface DerivativeServiceDeps {
   readonly temps: TempFiles;
   readonly exiftool: ExifTool;
   readonly metadata: MetadataRepository;
-  /** Called after each successful extraction (the catalog write-back, SPEC X1). */
-  readonly onMetadata?: (hash: BlobHash, meta: MediaMetadata) => void;
+  /**
+   * Called after each successful extraction with the users whose catalogs it belongs in (the
+   * catalog write-back, SPEC X1): a sidecar's reading only ever goes to the sidecar's owner.
+   */
+  readonly onMetadata?: (hash: BlobHash, meta: MediaMetadata, users: readonly UserId[]) => void;
   readonly video: VideoTools;
   readonly plans: VideoPlanRepository;
   readonly config: Pick<
@@ -52,6 +55,8 @@ export interface DerivativeService {
   run(hash: BlobHash, kind: DerivativeKind, options?: { force?: boolean; progress?: (percent: number) => void }): Promise<JobResult>;
   /** Whether the output of a kind exists (file on disk, or thumbhash on the blob row). */
   isDone(hash: BlobHash, kind: DerivativeKind): Promise<boolean>;
+  /** Reads the blob merged with the user's sidecar, stores it as theirs and writes it back to them alone. */
+  extractFor(hash: BlobHash, user: UserId): Promise<MediaMetadata>;
   readonly files: DerivativeRepository;
 }
 
@@ -117,23 +122,38 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
     return kind === DerivativeKind.thumbhash ? (blobs.get(hash)?.thumbhash ?? null) !== null : files.exists(hash, kind);
   };
 
-  /** ExifTool reads the original (and the sidecar from a temp file); an unreadable file is undecodable. */
+  /** ExifTool reads the user's sidecar from a temp file. */
+  const readSidecar = async (hash: BlobHash, xmp: Buffer): Promise<ExifTags> => {
+    const file = temps.path(`sidecar-${hash}`, '.xmp');
+    try {
+      await writeFile(file, xmp);
+      return await undecodable(exiftool.read(file));
+    } finally {
+      await temps.remove(file);
+    }
+  };
+
+  /** The user's reading: the original merged with their sidecar (when they have one). */
+  const readFor = async (hash: BlobHash, user: UserId, tags: ExifTags): Promise<MediaMetadata> => {
+    const xmp = metadata.sidecar(hash, user);
+    const meta = extractMetadata(tags, xmp ? await readSidecar(hash, xmp) : undefined, { zoneOf });
+    if (xmp) metadata.setForUser(hash, user, meta);
+    return meta;
+  };
+
+  /**
+   * ExifTool reads the original (an unreadable file is undecodable): that reading goes to the
+   * uploaders without a sidecar, and each uploader with one gets their own merge.
+   */
   const extract = async (hash: BlobHash): Promise<void> => {
     const tags = await undecodable(exiftool.read(await backend.localFile(hash)));
-    const xmp = metadata.sidecar(hash);
-    let sidecar;
-    if (xmp) {
-      const file = temps.path(`sidecar-${hash}`, '.xmp');
-      try {
-        await writeFile(file, xmp);
-        sidecar = await undecodable(exiftool.read(file));
-      } finally {
-        await temps.remove(file);
-      }
-    }
-    const meta = extractMetadata(tags, sidecar, { zoneOf });
+    const meta = extractMetadata(tags, undefined, { zoneOf });
     metadata.set(hash, meta);
-    deps.onMetadata?.(hash, meta);
+    const owners = blobs.owners(hash);
+    const withSidecar = new Set(metadata.sidecarUsers(hash));
+    const plain = owners.filter((user) => !withSidecar.has(user));
+    if (plain.length > 0) deps.onMetadata?.(hash, meta, plain);
+    for (const user of owners.filter((u) => withSidecar.has(u))) deps.onMetadata?.(hash, await readFor(hash, user, tags), [user]);
   };
 
   /** Probes, decides under the policy, and transcodes to a temp file renamed into place when needed. */
@@ -195,6 +215,12 @@ export const createDerivativeService = (deps: DerivativeServiceDeps): Derivative
   return {
     files,
     isDone,
+    async extractFor(hash, user) {
+      const tags = await undecodable(exiftool.read(await backend.localFile(hash)));
+      const meta = await readFor(hash, user, tags);
+      if (blobs.isOwner(user, hash)) deps.onMetadata?.(hash, meta, [user]);
+      return meta;
+    },
     async run(hash, kind, { force = false, progress } = {}) {
       const blob = blobs.get(hash);
       if (!blob) return { status: JobStatus.failed, error: 'blob is not recorded', retryable: false };

@@ -28,6 +28,8 @@ export const BlobErrorCode = {
   badDerivative: 'badDerivative',
   /** An ML derivative whose embedded asset hash or model id differs from its URL's. */
   derivativeMismatch: 'derivativeMismatch',
+  /** The server's disk (or its free-space reserve) is full: 507, reads keep working. */
+  diskFull: 'diskFull',
   internal: 'internal',
 } as const;
 export type BlobErrorCode = (typeof BlobErrorCode)[keyof typeof BlobErrorCode];
@@ -48,6 +50,7 @@ export const statusOf: Readonly<Record<BlobErrorCode, number>> = {
   invalidModelId: 400,
   badDerivative: 400,
   derivativeMismatch: 409,
+  diskFull: 507,
   internal: 500,
 };
 
@@ -60,3 +63,15 @@ export class BlobError extends Error {
     this.name = 'BlobError';
   }
 }
+
+/** What the app shows when a write finds no room. */
+export const DISK_FULL_MESSAGE = "the server's disk is full";
+
+/** Errors that mean "no space left": the filesystem's, a user quota's, SQLite's. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/** The error as a BlobError: a full disk becomes diskFull (507), never a 500; others are unchanged. */
+export const asDiskFull = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null && NO_SPACE.has(String((error as { code?: unknown }).code))
+    ? new BlobError(BlobErrorCode.diskFull, DISK_FULL_MESSAGE)
+    : error;

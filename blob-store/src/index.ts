@@ -18,6 +18,7 @@ import { createBlobService } from './blob.service.js';
 import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 import { createDerivativeRepository } from './derivative.repository.js';
 import { createDerivativeService } from './derivative.service.js';
+import { createDiskSpace } from './disk-space.repository.js';
 import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
@@ -79,6 +80,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const db = openBlobDb(join(options.dataDir, 'blobs.sqlite'));
   const blobs = createBlobRepository(db);
   const uploads = createUploadRepository(db);
+  uploads.releaseAll(); // holds of plain uploads that died with the previous process
   const access = options.access ?? uploadersOnly;
   const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
@@ -96,7 +98,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     temps,
     exiftool,
     metadata,
-    onMetadata: (hash, meta) => writeback?.enqueue(hash, meta),
+    onMetadata: (hash, meta, users) => writeback?.enqueue(hash, meta, users),
     video: createVideoTools({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, timeoutMs: config.transcodeTimeoutMs }),
     plans,
     config,
@@ -112,7 +114,8 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const queue: JobQueue = config.redisUrl
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
-  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, config });
+  const space = createDiskSpace(temps.dir);
+  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;
@@ -127,7 +130,6 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     startCatalogWriteback(relay) {
       writeback ??= createCatalogWriteback({
         ...relay,
-        ownersOf: (hash) => blobs.owners(hash),
         onError: (err, user) => console.warn(`blob store: catalog write-back for ${user} failed: ${err.message}`),
       });
       return writeback;

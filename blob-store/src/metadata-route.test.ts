@@ -53,6 +53,18 @@ describe.runIf(existsSync('/usr/bin/exiftool'))('GET /api/blobs/:hash/metadata a
     expect(await kit.tempFiles()).toEqual([]);
   });
 
+  it("[audit 2] the same bytes uploaded by another user give no write over the uploader's metadata", async () => {
+    const photo = await kit.putFile('alice', join(ASSETS, 'albums/nature/el_torcal_rocks.jpg'));
+    const before = await (await kit.get('alice', `/api/blobs/${photo.hash}/metadata`)).json();
+    expect(before).toMatchObject({ rating: null });
+    expect((await kit.putFile('bob', join(ASSETS, 'albums/nature/el_torcal_rocks.jpg'))).status).toBe(201);
+    const sidecar = await fetch(`${kit.url}/api/blobs/${photo.hash}/sidecar`, { method: 'PUT', headers: kit.auth('bob'), body: await readFile(join(EXIFTOOL_IMAGES, 'XMP.xmp')) });
+    expect(sidecar.status).toBe(200);
+    expect(await sidecar.json()).toMatchObject({ dateTaken: '2005-06-09T20:09:27+02:00', rating: 1 });
+    expect(await (await kit.get('bob', `/api/blobs/${photo.hash}/metadata`)).json()).toMatchObject({ rating: 1 });
+    expect(await (await kit.get('alice', `/api/blobs/${photo.hash}/metadata`)).json()).toEqual(before);
+  });
+
   it('reads a video’s duration and dimensions', async () => {
     const video = await kit.putFile('alice', join(EXIFTOOL_IMAGES, 'QuickTime.mov'));
     expect(video.status).toBe(201);

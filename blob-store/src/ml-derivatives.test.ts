@@ -184,9 +184,20 @@ describe('ML derivatives: PUT/GET/HEAD /api/blobs/:hash/derivatives/ml/:modelId'
     expect((await kit.get('bob', path(png, CLIP), {}, 'HEAD')).status).toBe(404);
     expect((await kit.get('alice', path(webp, FACES))).status).toBe(404);
     expect((await kit.get('alice', path(png, 'shared-model'))).status).toBe(404); // bob's attempt stored nothing
-    // Content-keyed: once bob uploads the same photo, alice's derivative is his too.
-    await kit.putFile('bob', join(ASSETS, 'formats/png/density_plot.png'));
-    expect((await fetchBytes(kit, 'bob', png, CLIP)).equals(Buffer.from(clipOf(png)))).toBe(true);
+  });
+
+  it("[audit 3] uploading the same bytes gives no read or write over another user's derivatives", async () => {
+    const uploaded = await kit.putFile('bob', join(ASSETS, 'formats/png/density_plot.png'));
+    expect(uploaded.status).toBe(201); // new to bob, though alice holds these bytes
+    expect((await kit.get('bob', path(png, CLIP))).status).toBe(404); // alice's stays hers
+    expect(await query(kit, 'bob', { modelId: CLIP, hashes: [png] })).toEqual({ status: 200, body: { present: [] } });
+    const forged = clipOf(png, 13);
+    expect((await putMl(kit, 'bob', png, CLIP, forged)).status).toBe(201); // bob's own
+    expect((await fetchBytes(kit, 'bob', png, CLIP)).equals(Buffer.from(forged))).toBe(true);
+    expect((await fetchBytes(kit, 'alice', png, CLIP)).equals(Buffer.from(clipOf(png)))).toBe(true);
+    expect((await putMl(kit, 'bob', png, 'shared-model', clipOf(png, 99, 'shared-model'))).status).toBe(201);
+    expect((await kit.get('alice', path(png, 'shared-model'))).status).toBe(404); // a model alice never ran stays unset for her
+    expect(await query(kit, 'alice', { modelId: 'shared-model', hashes: [png] })).toEqual({ status: 200, body: { present: [] } });
   });
 });
 
@@ -238,7 +249,7 @@ describe('ML derivatives: POST /api/ml/derivatives/query', () => {
     const db = openBlobDb(join(dir, 'blobs.sqlite'));
     try {
       const plan = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${PRESENT_SQL}`).all('[]', CLIP, 'alice').map((r) => r.detail);
-      expect(plan.some((d) => /SEARCH d USING PRIMARY KEY \(hash=\? AND model_id=\?\)/.test(d))).toBe(true);
+      expect(plan.some((d) => /SEARCH d USING PRIMARY KEY \(hash=\? AND user_id=\? AND model_id=\?\)/.test(d))).toBe(true);
       expect(plan.filter((d) => d.startsWith('SCAN')).every((d) => d.startsWith('SCAN j'))).toBe(true);
     } finally {
       db.close();
@@ -267,7 +278,7 @@ describe('ML derivatives across a restart', () => {
 
       // As if the process died between linking the file and inserting its row.
       const raw = new Database(join(dir, 'blobs.sqlite'));
-      raw.prepare('DELETE FROM ml_derivatives WHERE model_id = ?').run(FACES);
+      raw.prepare('DELETE FROM user_ml_derivatives WHERE model_id = ?').run(FACES);
       raw.close();
       kit = await startTestStore({}, dir);
       expect(await query(kit, 'alice', { modelId: FACES, hashes: [hash] })).toEqual({ status: 200, body: { present: [] } });

@@ -15,7 +15,7 @@ import { bearerToken, errorResponse, isBlobHash, type HttpMethod, type HttpReque
 import type { Authenticate } from './blob.routes.js';
 import type { BlobService } from './blob.service.js';
 import type { BlobStoreConfig } from './config.js';
-import { BlobError, BlobErrorCode, statusOf } from './errors.js';
+import { BlobError, BlobErrorCode, asDiskFull, statusOf } from './errors.js';
 import type { UploadRepository } from './upload.repository.js';
 
 export const TUS_PATH = '/api/uploads';
@@ -92,6 +92,14 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
     datastore: store,
     relativeLocation: true,
     maxSize: config.maxBlobBytes,
+    // The app and the store share an origin: no cross-origin caller needs uploads, so no CORS
+    // header at all (tus would answer `Access-Control-Allow-Origin: *` by default).
+    allowedOrigins: () => false,
+    // A write that finds no room (the file store's ENOSPC) is 507 diskFull, not tus's 500.
+    onResponseError: (_req, error) => {
+      const mapped = asDiskFull(error);
+      return mapped instanceof BlobError && mapped !== error ? tusError(mapped) : undefined;
+    },
     // Ids are random; a client names its content only through the sha256 metadata.
     async onUploadCreate(req, upload) {
       const user = userOf(req);
@@ -99,11 +107,11 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       if (!isBlobHash(hash)) throw tusError(new BlobError(BlobErrorCode.invalidHash, 'Upload-Metadata must carry sha256 as 64 lower-case hex digits'));
       if (upload.size === undefined) throw tusError(new BlobError(BlobErrorCode.invalidRequest, 'Upload-Length is required (deferred length is not supported)'));
       try {
-        service.checkQuota(user, upload.size);
+        await service.ensureDiskRoom(upload.size);
+        service.createUpload({ id: upload.id, user, hash, length: upload.size }); // checks and holds the quota at once
       } catch (error) {
         throw error instanceof BlobError ? tusError(error) : error;
       }
-      uploads.create({ id: upload.id, user, hash, length: upload.size });
       return {};
     },
     // Only the user who created an upload may see, append to or delete it.
@@ -116,7 +124,6 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       const user = userOf(req);
       const record = uploads.get(upload.id);
       if (!record) throw tusError(new BlobError(BlobErrorCode.notFound, 'no such upload'));
-      uploads.delete(upload.id);
       // The running hash counts only if it saw exactly the upload's bytes; otherwise read the file again.
       const hashed = hashOfRequest.get(req);
       const streamed = hashed && hashed.bytes === upload.size ? { sha256: hashed.hasher.digest('hex'), size: hashed.bytes } : undefined;
@@ -126,6 +133,7 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
       } catch (error) {
         throw error instanceof BlobError ? tusError(error) : error;
       } finally {
+        uploads.delete(upload.id); // after adopt: its owner grant counts before the upload's hold goes
         await store.configstore.delete(upload.id).catch(() => undefined);
         await rm(join(dir, upload.id), { force: true });
       }
@@ -168,7 +176,7 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
     }
     const out: Record<string, string> = {};
     res.headers.forEach((value, name) => {
-      if (name !== 'content-length' && name !== 'connection') out[name] = value;
+      if (name !== 'content-length' && name !== 'connection' && !name.startsWith('access-control-')) out[name] = value;
     });
     return { status: res.status, headers: out, body: new Uint8Array(await res.arrayBuffer()) };
   };
@@ -187,7 +195,9 @@ export const createTusRoutes = (deps: TusRoutesDeps): TusUploads => {
         const actual = tusMethod(req);
         if (!actual) return errorResponse(405, 'methodNotAllowed', 'append with POST and X-HTTP-Method-Override: PATCH');
         return await handle(req, user.id, actual);
-      } catch (error) {
+      } catch (thrown) {
+        const error = asDiskFull(thrown);
+        if (error instanceof BlobError) return errorResponse(statusOf[error.code], error.code, error.message);
         if (req.signal.aborted) return errorResponse(400, BlobErrorCode.aborted, 'request aborted');
         console.error('[blob-store] tus upload failed', error);
         return errorResponse(500, BlobErrorCode.internal, 'internal error');

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ASSETS, sha256, startTestStore, type TestStore } from './test-kit.js';
+
+const MiB = 1024 * 1024;
+const JPEG = join(ASSETS, 'albums/nature/el_torcal_rocks.jpg');
+
+/** Distinct real JPEGs of exactly `size` bytes: a photo with trailing bytes (decoders ignore them). */
+const photos = async (n: number, size: number): Promise<Buffer[]> => {
+  const jpeg = await readFile(JPEG);
+  return Array.from({ length: n }, () => Buffer.concat([jpeg, randomBytes(size - jpeg.length)]));
+};
+
+/** A plain PUT over node:http, with Content-Length or chunked (no length announced). */
+const put = (kit: TestStore, bytes: Buffer, chunked: boolean): Promise<{ status: number; code?: string }> =>
+  new Promise((resolve, reject) => {
+    const headers = { ...kit.auth('alice'), ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(bytes.length) }) };
+    const req = request(`${kit.url}/api/blobs/${sha256(bytes)}`, { method: 'PUT', headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: body.includes('"error"') ? (JSON.parse(body) as { error: { code: string } }).error.code : undefined }));
+    });
+    req.on('error', reject);
+    for (let at = 0; at < bytes.length; at += 256 * 1024) req.write(bytes.subarray(at, at + 256 * 1024));
+    req.end();
+  });
+
+describe('[audit 4] quota held atomically before the bytes stream', () => {
+  let kit: TestStore | undefined;
+  afterEach(async () => {
+    await kit?.close();
+    kit = undefined;
+  });
+
+  it.each([
+    ['with Content-Length', false],
+    ['chunked, without a length', true],
+  ])('six parallel 6 MiB uploads under a 25 MiB quota: four pass, two are refused (%s)', async (_name, chunked) => {
+    kit = await startTestStore({ userQuotaBytes: 25 * MiB, maxBlobBytes: 8 * MiB });
+    const bytes = await photos(6, 6 * MiB);
+    const results = await Promise.all(bytes.map((b) => put(kit!, b, chunked)));
+    const passed = results.filter((r) => r.status === 201);
+    // Chunked holds grow ahead of the bytes, so a race may refuse one more than strictly needed.
+    expect(passed.length).toBeLessThanOrEqual(4);
+    expect(passed.length).toBeGreaterThanOrEqual(chunked ? 3 : 4);
+    expect(results.filter((r) => r.status !== 201).every((r) => r.status === 413 && r.code === 'quotaExceeded'), JSON.stringify(results)).toBe(true);
+    // The refused uploads gave their holds back: what is left of the quota can still be used.
+    const left = 25 * MiB - passed.length * 6 * MiB;
+    const [last] = await photos(1, left - 64 * 1024);
+    expect((await put(kit, last!, false)).status).toBe(201);
+    const [more] = await photos(1, 128 * 1024);
+    expect((await put(kit, more!, false)).code).toBe('quotaExceeded');
+    expect(await kit.tempFiles()).toEqual([]);
+  });
+
+  it('six parallel tus creations of 6 MiB under a 25 MiB quota: four are accepted', async () => {
+    kit = await startTestStore({ userQuotaBytes: 25 * MiB, maxBlobBytes: 8 * MiB });
+    const bytes = await photos(6, 6 * MiB);
+    const created = await Promise.all(
+      bytes.map((b) =>
+        fetch(`${kit!.url}/api/uploads`, {
+          method: 'POST',
+          headers: { ...kit!.auth('alice'), 'tus-resumable': '1.0.0', 'upload-length': String(b.length), 'upload-metadata': `sha256 ${Buffer.from(sha256(b)).toString('base64')}` },
+        }),
+      ),
+    );
+    expect(created.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 413, 413]);
+  });
+
+  it('an upload aborted mid-stream gives its hold back', async () => {
+    kit = await startTestStore({ userQuotaBytes: 10 * MiB, maxBlobBytes: 10 * MiB });
+    const [big] = await photos(1, 8 * MiB);
+    await new Promise<void>((resolve) => {
+      const req = request(`${kit!.url}/api/blobs/${sha256(big!)}`, { method: 'PUT', headers: { ...kit!.auth('alice'), 'content-length': String(big!.length) } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write(big!.subarray(0, MiB), () => setTimeout(() => req.destroy(), 50));
+    });
+    // The server notices the disconnect asynchronously: retry until the hold is gone.
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 201; i++) {
+      status = (await put(kit, big!, false)).status;
+      if (status !== 201) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(201);
+  });
+});
