@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           root: '.',
-          include: ['protocol/**/*.test.ts', 'models/**/*.test.ts', 'client/**/*.test.ts', 'sync-server/**/*.test.ts', 'blob-store/**/*.test.ts'],
+          include: ['protocol/**/*.test.ts', 'models/**/*.test.ts', 'client/**/*.test.ts', 'sync-server/**/*.test.ts', 'blob-store/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -3,10 +3,10 @@
 //
 //   import { ensureNodeModules, ensureSystemTools } from './ensure.mjs'
 //   ensureNodeModules(); ensureSystemTools(['chromium', 'ffmpeg'])
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,8 +25,8 @@ export const ensureNodeModules = () => {
     .update(existsSync(lock) ? readFileSync(lock) : '')
     .digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
-  console.log('shoebox: installing npm dependencies…');
-  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  console.log('shoebox: installing npm dependencies (the first start takes a few minutes)…');
+  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error']);
   writeFileSync(stamp, wanted);
 };
 
@@ -57,14 +57,52 @@ export const ensureSystemTools = (commands) => {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
 };
 
-/** Rebuilds the PWA when dist/client is missing or older than any client or protocol source. */
-export const ensureClientBuild = ({ force = false } = {}) => {
-  const built = join(root, 'dist', 'client', 'index.html');
-  if (!force && existsSync(built)) {
-    const builtAt = statSync(built).mtimeMs;
-    const newest = Number(execFileSync('sh', ['-c', "find client protocol models vite.config.ts package.json -type f -newer dist/client/index.html | head -1 | wc -l"], { cwd: root, encoding: 'utf8' }).trim());
-    if (newest === 0 && builtAt > 0) return;
+/** What the PWA build reads: client, protocol and models sources (tests excluded), vite config, lockfile. */
+const BUILD_INPUTS = ['client', 'protocol', 'models', 'vite.config.ts', 'package-lock.json'];
+
+const filesUnder = (path) => {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => e.name !== 'node_modules' && !e.name.startsWith('.') && !/\.test\.ts$/.test(e.name))
+    .flatMap((e) => filesUnder(join(path, e.name)));
+};
+
+/**
+ * A hash of every build input: contents of sources, and path, size and mtime of model packs
+ * (large, installed files: hashing their bytes at every start would cost more than it saves).
+ */
+export const clientBuildHash = (base = root) => {
+  const hash = createHash('sha256');
+  for (const file of BUILD_INPUTS.flatMap((p) => filesUnder(join(base, p))).sort()) {
+    const rel = relative(base, file);
+    hash.update(rel).update('\0');
+    if (rel.startsWith(join('models', 'packs'))) {
+      const { size, mtimeMs } = statSync(file);
+      hash.update(`${size} ${mtimeMs}`);
+    } else hash.update(readFileSync(file));
+    hash.update('\0');
   }
-  console.log('shoebox: building the PWA…');
-  run('npx', ['vite', 'build', '--logLevel', 'warn']);
+  return hash.digest('hex');
+};
+
+/** Rebuilds the PWA when dist/client is missing or any build input changed since the last build. */
+export const ensureClientBuild = ({ force = false } = {}) => {
+  const stamp = join(root, 'dist', '.shoebox-build');
+  const wanted = clientBuildHash();
+  if (!force && existsSync(join(root, 'dist', 'client', 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) {
+    console.log('shoebox: the PWA is up to date');
+    return;
+  }
+  const started = Date.now();
+  process.stdout.write('shoebox: building the PWA… ');
+  // Quiet: the bundler's output is shown only when the build fails.
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.log('failed');
+    process.stderr.write(`${result.stdout}${result.stderr}`);
+    throw new Error(`vite build failed with exit code ${result.status}`);
+  }
+  writeFileSync(stamp, wanted);
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 };

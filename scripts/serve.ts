@@ -7,13 +7,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { blobStoreConfigFromEnv, createBlobStore } from '../blob-store/src/index.js';
-import { createSyncServer, loadConfig } from '../sync-server/src/index.js';
+import { createBlobStore } from '../blob-store/src/index.js';
+import { createSyncServer } from '../sync-server/src/index.js';
 // ML (issue 6): installed model packs are served from SHOEBOX_MODELS_DIR (default models/packs), then the build's copy.
 import { modelPackRoutes } from '../models/src/packs/pack-routes.js';
+import { loadServeConfig } from './serve-config.js';
 
 const main = async (): Promise<void> => {
-  const config = loadConfig(process.env);
+  // Every variable of both services, validated before anything starts (README lists them).
+  const { relay: config, blobs: blobConfig, modelsDir, staticDir } = loadServeConfig(process.env);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
 
@@ -24,19 +26,20 @@ const main = async (): Promise<void> => {
     redisUrl: config.redisUrl,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
   });
   const blobs = await createBlobStore({
     dataDir,
     authenticate: (token) => sync.authenticate(token),
     // A blob registered in an album or catalog is readable by whoever the relay lets read that room.
     access: { canReadRoom: (user, room) => sync.canReadRoom(user, room), canWriteRoom: (user, room) => sync.canWriteRoom(user, room) },
-    config: blobStoreConfigFromEnv(process.env),
+    config: blobConfig,
   });
   const server = await sync.listen({
     port: config.port,
     host: config.host,
-    extraRoutes: [...blobs.routes, ...modelPackRoutes([resolve(process.env.SHOEBOX_MODELS_DIR ?? join(import.meta.dirname, '..', 'models', 'packs')), resolve(join(import.meta.dirname, '..', 'dist', 'client', 'models'))])],
-    staticDir: resolve(join(import.meta.dirname, '..', 'dist', 'client')),
+    extraRoutes: [...blobs.routes, ...modelPackRoutes([modelsDir, join(staticDir, 'models')])],
+    staticDir,
   });
   blobs.startWorker();
   // The worker writes ExifTool's metadata into each owner's catalog as a replica over /sync (SPEC X1–X6).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig } from './config.js';
+import { blobStoreConfigFromEnv, defaultBlobStoreConfig, loadBlobStoreConfig, parseBlobStoreConfig } from './config.js';
 
 describe('blob-store config', () => {
   it('fills documented defaults', () => {
@@ -12,6 +12,12 @@ describe('blob-store config', () => {
     expect(() => parseBlobStoreConfig({ workerConcurrency: 0 })).toThrow(/workerConcurrency/);
     expect(() => parseBlobStoreConfig({ maxBlobBytes: 1.5 })).toThrow(/maxBlobBytes/);
     expect(() => parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_BLOB_MAX_BYTES: 'lots' }))).toThrow(/maxBlobBytes/);
+  });
+  it('names the environment variable of a bad value', () => {
+    expect(() => loadBlobStoreConfig({ SHOEBOX_BLOB_MAX_BYTES: 'lots' })).toThrow(/^SHOEBOX_BLOB_MAX_BYTES: .*maxBlobBytes.*"lots"/);
+    expect(() => loadBlobStoreConfig({ SHOEBOX_TRANSCODE_POLICY: 'sometimes' })).toThrow(/^SHOEBOX_TRANSCODE_POLICY: /);
+    expect(() => loadBlobStoreConfig({ SHOEBOX_BLOB_REDIS_URL: 'http://nope' })).toThrow(/^SHOEBOX_BLOB_REDIS_URL: /);
+    expect(loadBlobStoreConfig({ SHOEBOX_BLOB_WORKER_CONCURRENCY: '3' }).workerConcurrency).toBe(3);
   });
   it('reads the environment', () => {
     expect(parseBlobStoreConfig(blobStoreConfigFromEnv({ SHOEBOX_BLOB_MAX_BYTES: '1024', SHOEBOX_BLOB_WORKER_CONCURRENCY: '2' }))).toMatchObject({

@@ -116,24 +116,35 @@ const integerRanges: Partial<Record<keyof BlobStoreConfig, readonly [number, num
   minFreeBytes: [0, Number.MAX_SAFE_INTEGER],
 };
 
-/** Fills defaults and validates; throws a TypeError naming the first bad field. */
+/** A bad setting: `field` names the BlobStoreConfig key (loadBlobStoreConfig adds the variable). */
+export class BlobStoreConfigError extends TypeError {
+  constructor(
+    readonly field: keyof BlobStoreConfig,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BlobStoreConfigError';
+  }
+}
+
+/** Fills defaults and validates; throws a BlobStoreConfigError naming the first bad field. */
 export const parseBlobStoreConfig = (partial: Partial<BlobStoreConfig> = {}): BlobStoreConfig => {
   const config: BlobStoreConfig = { ...defaultBlobStoreConfig, ...stripUndefined(partial) };
   for (const [key, range] of Object.entries(integerRanges) as [keyof BlobStoreConfig, readonly [number, number]][]) {
     const value = config[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < range[0] || value > range[1]) {
-      throw new TypeError(`blob-store config ${key} must be an integer in [${range[0]}, ${range[1]}], got ${JSON.stringify(value)}`);
+      throw new BlobStoreConfigError(key, `blob-store config ${key} must be an integer in [${range[0]}, ${range[1]}], got ${JSON.stringify(value)}`);
     }
   }
   if (!transcodePolicies.includes(config.transcodePolicy)) {
-    throw new TypeError(`blob-store config transcodePolicy must be one of ${transcodePolicies.join(', ')}, got ${JSON.stringify(config.transcodePolicy)}`);
+    throw new BlobStoreConfigError('transcodePolicy', `blob-store config transcodePolicy must be one of ${transcodePolicies.join(', ')}, got ${JSON.stringify(config.transcodePolicy)}`);
   }
-  if (!X264_PRESETS.includes(config.transcodePreset)) throw new TypeError(`blob-store config transcodePreset must be one of ${X264_PRESETS.join(', ')}`);
+  if (!X264_PRESETS.includes(config.transcodePreset)) throw new BlobStoreConfigError('transcodePreset', `blob-store config transcodePreset must be one of ${X264_PRESETS.join(', ')}`);
   if (typeof config.redisUrl !== 'string' || (config.redisUrl !== '' && !/^rediss?:\/\/[^\s]+$/.test(config.redisUrl))) {
-    throw new TypeError(`blob-store config redisUrl must be empty or a redis:// or rediss:// URL, got ${JSON.stringify(config.redisUrl)}`);
+    throw new BlobStoreConfigError('redisUrl', `blob-store config redisUrl must be empty or a redis:// or rediss:// URL, got ${JSON.stringify(config.redisUrl)}`);
   }
   for (const key of ['ffmpegPath', 'ffprobePath', 'exiftoolPath'] as const) {
-    if (typeof config[key] !== 'string' || config[key].length === 0) throw new TypeError(`blob-store config ${key} must be a non-empty path`);
+    if (typeof config[key] !== 'string' || config[key].length === 0) throw new BlobStoreConfigError(key, `blob-store config ${key} must be a non-empty path`);
   }
   return config;
 };
@@ -162,6 +173,20 @@ export const blobStoreConfigFromEnv = (env: Readonly<Record<string, string | und
   // The job queue alone can go to Redis (the relay's scale-out also needs PostgreSQL).
   if (env.SHOEBOX_BLOB_REDIS_URL) out.redisUrl = env.SHOEBOX_BLOB_REDIS_URL;
   return out as Partial<BlobStoreConfig>;
+};
+
+/**
+ * The environment's settings, parsed and validated: a bad value throws a BlobStoreConfigError
+ * whose message starts with the variable's name (`SHOEBOX_BLOB_MAX_BYTES: …`).
+ */
+export const loadBlobStoreConfig = (env: Readonly<Record<string, string | undefined>>): BlobStoreConfig => {
+  try {
+    return parseBlobStoreConfig(blobStoreConfigFromEnv(env));
+  } catch (err) {
+    if (!(err instanceof BlobStoreConfigError)) throw err;
+    const name = err.field === 'redisUrl' && env.SHOEBOX_BLOB_REDIS_URL ? 'SHOEBOX_BLOB_REDIS_URL' : envNames[err.field];
+    throw name ? new BlobStoreConfigError(err.field, `${name}: ${err.message} (from ${name}=${JSON.stringify(env[name])})`) : err;
+  }
 };
 
 const stripUndefined = <T extends object>(value: T): Partial<T> =>

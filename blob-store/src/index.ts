@@ -39,7 +39,7 @@ import { createVideoPlanRepository } from './video-plan.repository.js';
 import { createVideoTools } from './video.repository.js';
 import { createWasmDecoder } from './wasm-decode.repository.js';
 
-export { blobStoreConfigFromEnv, defaultBlobStoreConfig, parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
+export { BlobStoreConfigError, blobStoreConfigFromEnv, defaultBlobStoreConfig, loadBlobStoreConfig, parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 export type { BlobInfo } from './blob.service.js';
 export type { BlobBackend } from './blob.backend.js';
 export type { BlobAccessPolicy } from './blob-access.policy.js';

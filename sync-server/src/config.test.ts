@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, RelayMode, loadConfig } from './config.js';
 
-const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded, maxConnectionsPerIp: 1000, connectionsPerIpPerSecond: 50 };
+const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded, maxConnectionsPerIp: 1000, connectionsPerIpPerSecond: 50, maxMessagesPerSecond: 500 };
 
 describe('loadConfig', () => {
   it('applies the documented defaults: embedded mode', () => {
@@ -14,8 +14,12 @@ describe('loadConfig', () => {
     expect(config).toEqual({ port: 0, host: '127.0.0.1', dataDir: '/var/shoebox', staticDir: path.resolve('/srv/web'), ...noScaleOut });
   });
 
-  it('reads the per-address connection limits', () => {
-    expect(loadConfig({ SHOEBOX_MAX_CONNECTIONS_PER_IP: '5000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '200' })).toMatchObject({ maxConnectionsPerIp: 5000, connectionsPerIpPerSecond: 200 });
+  it('reads the per-address connection limits and the per-connection message rate', () => {
+    expect(loadConfig({ SHOEBOX_MAX_CONNECTIONS_PER_IP: '5000', SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND: '200', SHOEBOX_MAX_MESSAGES_PER_SECOND: '20' })).toMatchObject({
+      maxConnectionsPerIp: 5000,
+      connectionsPerIpPerSecond: 200,
+      maxMessagesPerSecond: 20,
+    });
   });
 
   it('selects the PostgreSQL store, and scale-out with Redis, from the URLs', () => {
@@ -34,6 +38,8 @@ describe('loadConfig', () => {
     ['SHOEBOX_DATABASE_URL', 'not a url'],
     ['SHOEBOX_MAX_CONNECTIONS_PER_IP', '0'],
     ['SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND', 'lots'],
+    ['SHOEBOX_MAX_MESSAGES_PER_SECOND', '0'],
+    ['SHOEBOX_MAX_MESSAGES_PER_SECOND', 'fast'],
   ])('fails at once on %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

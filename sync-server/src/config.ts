@@ -32,6 +32,8 @@ export interface SyncServerConfig {
   readonly maxConnectionsPerIp: number;
   /** `SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND`, default 50 (bursts of 4×): new WebSockets per address. */
   readonly connectionsPerIpPerSecond: number;
+  /** `SHOEBOX_MAX_MESSAGES_PER_SECOND`, default 500 (bursts of 2×): messages one WebSocket may send; more closes it (1013). */
+  readonly maxMessagesPerSecond: number;
 }
 
 export const RelayMode = { embedded: 'embedded', postgres: 'postgres', scaleOut: 'scaleOut' } as const;
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG = {
   staticDir: './dist/client',
   maxConnectionsPerIp: 1000,
   connectionsPerIpPerSecond: 50,
+  maxMessagesPerSecond: 500,
 } as const;
 
 export class ConfigError extends Error {
@@ -111,5 +114,6 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerCon
     mode: redisUrl ? RelayMode.scaleOut : databaseUrl ? RelayMode.postgres : RelayMode.embedded,
     maxConnectionsPerIp: parseCount('SHOEBOX_MAX_CONNECTIONS_PER_IP', value(env, 'SHOEBOX_MAX_CONNECTIONS_PER_IP'), DEFAULT_CONFIG.maxConnectionsPerIp),
     connectionsPerIpPerSecond: parseCount('SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND', value(env, 'SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND'), DEFAULT_CONFIG.connectionsPerIpPerSecond),
+    maxMessagesPerSecond: parseCount('SHOEBOX_MAX_MESSAGES_PER_SECOND', value(env, 'SHOEBOX_MAX_MESSAGES_PER_SECOND'), DEFAULT_CONFIG.maxMessagesPerSecond),
   };
 };

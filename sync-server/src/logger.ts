@@ -28,8 +28,8 @@ export const createLogger = (base: LogFields = {}, options: { level?: LogLevel; 
   const write = options.write ?? ((line, level) => (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n'));
   const emit = (level: LogLevel, event: string, fields: LogFields = {}): void => {
     if (RANK[level] < min) return;
-    // No prototype: a field named __proto__ can neither swap it (and smuggle in a toJSON that
-    // rewrites the line) nor reach the line, where a reader's naive merge would pollute.
+    // No prototype, so a __proto__ field cannot swap it (and smuggle in a toJSON that rewrites
+    // the line); the filter keeps the key itself off the line, where a reader's merge would pollute.
     const record: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { time: new Date().toISOString(), level, event });
     for (const [k, v] of Object.entries({ ...base, ...fields })) if (k !== '__proto__') record[k] = plain(v);
     let line: string;

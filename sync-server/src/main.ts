@@ -13,15 +13,13 @@ const log = createLogger({ component: 'relay', node: nodeId });
 
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
-  const rate = process.env.SHOEBOX_MAX_MESSAGES_PER_SECOND;
-  if (rate !== undefined && !/^\d{1,7}$/.test(rate)) throw new Error(`SHOEBOX_MAX_MESSAGES_PER_SECOND must be a positive integer, got ${JSON.stringify(rate)}`);
   const sync = await createSyncServer({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
     nodeId,
     logger: log,
-    maxMessagesPerSecond: rate === undefined ? undefined : Number(rate),
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
   });
