@@ -50,25 +50,28 @@ const underMeta = (doc: Y.Doc, ref: Ref): boolean => {
 
 const validClient = (client: number): boolean => Number.isInteger(client) && client >= 0 && client <= UPDATE_LIMITS.maxClientId;
 
-/** Refuses client ids over 32 bits, clocks past maxClock, and a client's structs in two runs. */
-const checkStructIds = (structs: readonly (Y.Item | Y.GC | Y.Skip)[]): void => {
-  const seen = new Set<number>();
+/**
+ * Refuses client ids over 32 bits, clocks past maxClock, and a client's structs in two runs;
+ * returns where each client's structs end.
+ */
+const structEnds = (structs: readonly (Y.Item | Y.GC | Y.Skip)[]): Map<number, number> => {
+  const ends = new Map<number, number>();
   let client = -1;
   for (const s of structs) {
     const { client: c, clock } = s.id;
     if (!validClient(c)) refuse(`client id ${c} is not a 32-bit unsigned integer`);
     if (!(s.length >= 1) || clock + s.length > UPDATE_LIMITS.maxClock) refuse(`client ${c} clock ${clock} + length ${s.length} is out of bounds`);
-    if (c === client) continue;
     // Yjs keeps only the last run of a client: the others would be acked and silently lost.
-    if (seen.has(c)) refuse(`structs of client ${c} come in two runs`);
-    seen.add(c);
+    if (c !== client && ends.has(c)) refuse(`structs of client ${c} come in two runs`);
+    ends.set(c, clock + s.length);
     client = c;
   }
+  return ends;
 };
 
 /**
  * Throws ProtocolError(invalidUpdate) when `update` must not reach the room `doc`; returns
- * otherwise, having changed nothing. Structs whose dependencies have not arrived yet are fine
+ * otherwise, having changed nothing. A struct may wait for its own client's earlier structs
  * (y-protocols sends live updates before the handshake's step 2 fills the gap; Yjs keeps them
  * pending), except in `meta`, where a pending struct could later make a valid update fail.
  */
@@ -80,9 +83,15 @@ export const checkUpdate = (doc: Y.Doc, schema: RoomSchema, update: Uint8Array):
   } catch (err) {
     return refuse(`undecodable Yjs update: ${(err as Error).message}`);
   }
-  checkStructIds(decoded.structs);
+  const ends = structEnds(decoded.structs);
   /** What the room holds of `client` now. */
   const has = (client: number): number => Y.getState(doc.store, client);
+  /**
+   * How far the update may refer to `client`: what the room has, or the update's own structs of
+   * it. A gap in a client's own clocks is fine (its earlier structs come in the handshake's
+   * step 2); a dependency on another client's structs that neither has is not.
+   */
+  const known = (client: number): number => Math.max(has(client), ends.get(client) ?? 0);
   let trial = false;
   for (const s of decoded.structs) {
     if (!(s instanceof Y.Item) || s.id.clock + s.length <= has(s.id.client)) continue; // known already: Yjs skips it
@@ -98,13 +107,14 @@ export const checkUpdate = (doc: Y.Doc, schema: RoomSchema, update: Uint8Array):
       if (!validClient(ref.client) || ref.clock >= UPDATE_LIMITS.maxClock) refuse(`struct ${s.id.client}:${s.id.clock} refers to ${ref.client}:${ref.clock}`);
       // Yjs takes a struct's own client's earlier structs as given and throws mid-update on a later one.
       if (ref.client === s.id.client && ref.clock >= s.id.clock) refuse(`struct ${s.id.client}:${s.id.clock} depends on a later struct of its own client`);
+      if (ref.client !== s.id.client && ref.clock >= known(ref.client)) refuse(`struct ${s.id.client}:${s.id.clock} depends on ${ref.client}:${ref.clock}, which the room does not have`);
       if (ref.clock < has(ref.client)) trial ||= underMeta(doc, ref);
     }
   }
   for (const [client, deletions] of decoded.ds.clients) {
     if (!validClient(client)) refuse(`delete set names client ${client}`);
     for (const { clock, len } of deletions) {
-      if (!Number.isSafeInteger(clock) || !Number.isSafeInteger(len) || clock + len > UPDATE_LIMITS.maxClock) refuse(`deletes ${client}:${clock}+${len}`);
+      if (!Number.isSafeInteger(clock) || !Number.isSafeInteger(len) || clock + len > known(client)) refuse(`deletes ${client}:${clock}+${len}, which the room does not have`);
     }
   }
   if (trial) tryOnCopy(doc, schema, update);
