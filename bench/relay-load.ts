@@ -73,7 +73,7 @@ const pregenerate = (devices: BenchDevice[], count: number, firstClient: number)
     const doc = new Y.Doc();
     doc.clientID = firstClient + i;
     clients.push(doc.clientID);
-    const map = doc.getMap('m');
+    const map = doc.getMap('members'); // a top-level type album rooms allow (protocol/src/room-schema.ts)
     return Array.from({ length: count }, (_, k) => {
       const sv = Y.encodeStateVector(doc);
       // Its own key per device: on a shared key concurrent writes overwrite each other, and the

@@ -24,6 +24,12 @@ export const ErrorReason = {
   malformed: 'malformed',
   /** A message or body over the size limit. */
   tooLarge: 'tooLarge',
+  /**
+   * A Yjs update the relay refused before storing or relaying it: it does not decode, its clocks
+   * or sizes are out of bounds, it does not apply to the room's current state, or the result
+   * would break the room's schema. The sender resynchronises (sync step 1).
+   */
+  invalidUpdate: 'invalidUpdate',
   /** Too many messages or requests in a window. */
   rateLimited: 'rateLimited',
   /** The server failed; the client may retry. */

@@ -12,3 +12,4 @@ export * from './http.js';
 export * from './yws.js';
 export * from './random.js';
 export * from './shared-album.js';
+export * from './room-schema.js';

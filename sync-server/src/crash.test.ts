@@ -62,7 +62,7 @@ describe('fault: kill -9 the relay process under write load', () => {
       await relay.start(); // same port and data dir: the devices reconnect by themselves
       // What was acknowledged before the kill is there right after the restart.
       const probe = await openDevice({ url: relay.ws, token, room });
-      const present = probe.doc.getMap('m');
+      const present = probe.doc.getMap('facts');
       const missing = [...ackedAtKills.at(-1)!].filter((k) => !present.has(k));
       probe.close();
       expect(missing, `cycle ${cycle}: acknowledged updates lost by kill -9`).toEqual([]);
@@ -71,7 +71,7 @@ describe('fault: kill -9 the relay process under write load', () => {
     for (const device of devices) await device.waitAcked(30_000);
     const final = await openDevice({ url: relay.ws, token, room });
     cleanups.push(() => final.close());
-    expect(final.doc.getMap('m').size).toBe(written * DEVICES);
+    expect(final.doc.getMap('facts').size).toBe(written * DEVICES);
     for (const device of devices) expect(device.closeCodes.length, 'every device saw each crash').toBeGreaterThanOrEqual(CYCLES);
   });
 });

@@ -129,6 +129,14 @@ export const createRoomFanout = (options: RoomFanoutOptions) => {
         }
       }
     },
+    /** Forgets a loaded room now (its members are the caller's business); false if it was not loaded. */
+    unload(entry: LoadedRoom): boolean {
+      if (loaded.get(entry.room.id) !== entry) return false;
+      loaded.delete(entry.room.id);
+      bus?.unsubscribe(entry.room.id);
+      void entry.room.settled().then(() => entry.room.destroy());
+      return true;
+    },
     sweepIdle(idleUnloadMs: number): number {
       let unloaded = 0;
       for (const [id, entry] of loaded) {

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 const validFrames = (): Uint8Array[] => {
   const doc = new Y.Doc();
-  doc.getMap('m').set('k', 'v');
+  doc.getMap('tags').set('k', 'v');
   const update = Y.encodeStateAsUpdate(doc);
   const messages: Message[] = [
     { type: MessageType.hello, versions: [PROTOCOL_VERSION], token: 'tok', clientId: 'c' },

@@ -31,7 +31,7 @@ const setup = (options: { maxMessagesPerSecond?: number; now?: () => number } = 
 
 const edit = (key: string): Uint8Array => {
   const doc = new Y.Doc();
-  doc.getMap('m').set(key, 1);
+  doc.getMap('members').set(key, 1);
   return Y.encodeStateAsUpdate(doc);
 };
 

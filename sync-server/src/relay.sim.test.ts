@@ -41,7 +41,7 @@ const storedDoc = async (repo: RoomRepository): Promise<Y.Doc> => {
   return doc;
 };
 
-const contentOf = (doc: Y.Doc) => ({ map: doc.getMap('m').toJSON(), text: doc.getText('t').toString() });
+const contentOf = (doc: Y.Doc) => ({ map: doc.getMap('members').toJSON(), text: doc.getText('addedBy').toString() });
 
 const simulate = async (seed: number): Promise<void> => {
   const rand = prng(seed);
@@ -110,8 +110,8 @@ const simulate = async (seed: number): Promise<void> => {
     const r = replicas[int(replicas.length)]!;
     const op = rand();
     if (op < 0.3) {
-      if (rand() < 0.5) r.doc.getMap('m').set(`k${int(8)}`, step);
-      else r.doc.getText('t').insert(int(r.doc.getText('t').length + 1), String.fromCharCode(97 + int(26)));
+      if (rand() < 0.5) r.doc.getMap('members').set(`k${int(8)}`, step);
+      else r.doc.getText('addedBy').insert(int(r.doc.getText('addedBy').length + 1), String.fromCharCode(97 + int(26)));
     } else if (op < 0.6) await flushOut(r, 1 + int(4));
     else if (op < 0.9) deliverIn(r, 1 + int(4));
     else if (r.session) disconnect(r);

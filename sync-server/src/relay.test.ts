@@ -109,21 +109,21 @@ describe('relay core: /sync', () => {
     h.auth.addUser('tb', 'bob', { [ROOM]: 'write' });
     const a = await joinedClient(h, 'ta');
     const b = await joinedClient(h, 'tb');
-    a.peer.doc.getMap('m').set('from-a', 1);
-    b.peer.doc.getMap('m').set('from-b', 2);
+    a.peer.doc.getMap('tags').set('from-a', 1);
+    b.peer.doc.getMap('tags').set('from-b', 2);
     await h.settle();
-    expect(a.peer.doc.getMap('m').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 });
-    expect(b.peer.doc.getMap('m').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 });
+    expect(a.peer.doc.getMap('tags').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 });
+    expect(b.peer.doc.getMap('tags').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 });
 
     const offline = new Y.Doc();
-    offline.getMap('m').set('offline', 3); // edited before connecting: arrives as the step2 reply
+    offline.getMap('tags').set('offline', 3); // edited before connecting: arrives as the step2 reply
     const late = h.connect('tb', ROOM, offline);
     late.send(hello('tb'));
     late.send({ type: MessageType.join, room: ROOM });
     late.send({ type: MessageType.sync, room: ROOM, step: SyncStep.step1, payload: Y.encodeStateVector(late.peer.doc) });
     await h.settle();
     const expected = { 'from-a': 1, 'from-b': 2, offline: 3 };
-    for (const c of [a, b, late]) expect(c.peer.doc.getMap('m').toJSON()).toEqual(expected);
+    for (const c of [a, b, late]) expect(c.peer.doc.getMap('tags').toJSON()).toEqual(expected);
   });
 
   it('acks an update only after it is committed', async () => {
@@ -136,11 +136,11 @@ describe('relay core: /sync', () => {
       if (m.type === MessageType.ack) {
         const doc = new Y.Doc(); // read synchronously, at the moment the ack goes out
         for (const row of h.db.prepare<[string], { data: Buffer }>('SELECT data FROM room_updates WHERE room = ?').all(ROOM)) Y.applyUpdate(doc, row.data);
-        committedAtAck = doc.getMap('m').get('k');
+        committedAtAck = doc.getMap('tags').get('k');
       }
       c.peer.receive(m);
     };
-    c.peer.doc.getMap('m').set('k', 'v');
+    c.peer.doc.getMap('tags').set('k', 'v');
     await h.settle();
     expect(c.peer.acked.has(c.peer.seq())).toBe(true);
     expect(committedAtAck).toBe('v');
@@ -151,16 +151,16 @@ describe('relay core: /sync', () => {
     h.auth.addUser('tw', 'alice', { [ROOM]: 'admin' });
     h.auth.addUser('tr', 'reader', { [ROOM]: 'read' });
     const writer = await joinedClient(h, 'tw');
-    writer.peer.doc.getMap('m').set('x', 1);
+    writer.peer.doc.getMap('tags').set('x', 1);
     const reader = await joinedClient(h, 'tr');
     expect(reader.socket.messages()[1]).toEqual({ type: MessageType.joined, room: ROOM, access: Access.read });
-    reader.peer.doc.getMap('m').set('evil', true);
+    reader.peer.doc.getMap('tags').set('evil', true);
     await h.settle();
     expect(errorsOf(reader.socket).map((m) => m.type === MessageType.error && m.reason)).toContain(ErrorReason.readOnly);
     expect(reader.socket.closed).toBeUndefined();
     expect(reader.peer.acked.size).toBe(0);
-    expect(writer.peer.doc.getMap('m').has('evil')).toBe(false);
-    expect(reader.peer.doc.getMap('m').get('x')).toBe(1);
+    expect(writer.peer.doc.getMap('tags').has('evil')).toBe(false);
+    expect(reader.peer.doc.getMap('tags').get('x')).toBe(1);
   });
 
   it.each([
@@ -254,7 +254,7 @@ describe('relay core: /sync', () => {
     const a = await joinedClient(h, 't1');
     const slow = await joinedClient(h, 't1');
     slow.socket.buffered = 64 * 1024 * 1024;
-    a.peer.doc.getMap('m').set('k', 1);
+    a.peer.doc.getMap('tags').set('k', 1);
     await h.settle();
     expect(slow.socket.closed?.code).toBe(CloseCode.tryAgainLater);
     expect(a.socket.closed).toBeUndefined();
@@ -264,7 +264,7 @@ describe('relay core: /sync', () => {
     const h = createHarness();
     h.auth.addUser('t1', 'alice', { [ROOM]: 'admin' });
     const a = await joinedClient(h, 't1');
-    a.peer.doc.getMap('m').set('kept', true);
+    a.peer.doc.getMap('tags').set('kept', true);
     await h.settle();
     expect(h.relay.sweepIdleRooms()).toBe(0);
     h.relay.disconnect(a.id);
@@ -274,7 +274,7 @@ describe('relay core: /sync', () => {
     expect(h.relay.sweepIdleRooms()).toBe(1);
     expect(h.relay.loadedRooms()).toBe(0);
     const b = await joinedClient(h, 't1');
-    expect(b.peer.doc.getMap('m').get('kept')).toBe(true);
+    expect(b.peer.doc.getMap('tags').get('kept')).toBe(true);
   });
 });
 
@@ -290,7 +290,7 @@ describe('relay core: y-websocket sessions', () => {
     h.auth.addUser('t1', 'alice', { [ROOM]: 'admin' });
     h.auth.addUser('tr', 'reader', { [ROOM]: 'read' });
     const syncClient = await joinedClient(h, 't1');
-    syncClient.peer.doc.getText('t').insert(0, 'hello');
+    syncClient.peer.doc.getText('description').insert(0, 'hello');
     await h.settle();
 
     const socket = new RecordingSocket();
@@ -306,23 +306,23 @@ describe('relay core: y-websocket sessions', () => {
       doc,
       'remote',
     );
-    expect(doc.getText('t').toString()).toBe('hello');
+    expect(doc.getText('description').toString()).toBe('hello');
 
     const edit = new Y.Doc();
     Y.applyUpdate(edit, Y.encodeStateAsUpdate(doc));
-    edit.getText('t').insert(5, ' world');
+    edit.getText('description').insert(5, ' world');
     const update = Y.encodeStateAsUpdate(edit, Y.encodeStateVector(doc));
     await h.relay.handleMessage(id, ywsFrame((e) => (encoding.writeVarUint(e, YWsMessage.sync), syncProtocol.writeUpdate(e, update))));
     await h.settle();
-    expect(syncClient.peer.doc.getText('t').toString()).toBe('hello world');
+    expect(syncClient.peer.doc.getText('description').toString()).toBe('hello world');
 
     const readerSocket = new RecordingSocket();
     const readerId = h.relay.connectYws(readerSocket, ROOM, 'tr');
-    edit.getText('t').insert(0, '!');
+    edit.getText('description').insert(0, '!');
     const sneaky = Y.encodeStateAsUpdate(edit);
     await h.relay.handleMessage(readerId, ywsFrame((e) => (encoding.writeVarUint(e, YWsMessage.sync), syncProtocol.writeUpdate(e, sneaky))));
     await h.settle();
-    expect(syncClient.peer.doc.getText('t').toString()).toBe('hello world');
+    expect(syncClient.peer.doc.getText('description').toString()).toBe('hello world');
     expect(readerSocket.closed).toBeUndefined();
   });
 

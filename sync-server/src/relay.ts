@@ -14,10 +14,10 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRoomFanout } from './relay-fanout.js';
 import { BusKind, type RoomBus } from './room-bus.js';
-import { PersistenceError } from './room.js';
+import { PersistenceError, RoomCorruptedError } from './room.js';
 import type { RoomRepository } from './room.repository.js';
 import type { AuthUser } from './auth.service.js';
-import { SessionStatus, isClosed, toAccess, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
+import { SessionStatus, isClosed, toAccess, type LoadedRoom, type RelayAuth, type RelayContext, type Session, type SessionId } from './session.js';
 import { CloseCode, closeCodeFor, type RelaySocket } from './socket.js';
 import { handleSyncMessage } from './sync.handler.js';
 import { ywsUpdate } from './yws.codec.js';
@@ -141,7 +141,18 @@ export const createRelay = (options: RelayOptions): Relay => {
         return false;
       }
       const entry = await roomOf(id);
-      const durable = entry.room.apply(update);
+      let durable: Promise<void> | undefined;
+      try {
+        durable = entry.room.apply(update);
+      } catch (err) {
+        if (!(err instanceof ProtocolError) || err.reason !== ErrorReason.invalidUpdate) throw err;
+        // Refused: nothing stored, acked or relayed. /sync answers and the client resynchronises;
+        // a stock y-websocket client cannot be told, so its socket closes with the reason.
+        log.warn('refused an update', { session: session.id, room: id, reason: err.message });
+        fail(session, ErrorReason.invalidUpdate, err.message, id, session.kind === 'yws');
+        if (err instanceof RoomCorruptedError) dropRoom(entry, 'room reloaded');
+        return false;
+      }
       if (!durable) {
         onDurable?.(); // empty: nothing to store or relay
         return true;
@@ -160,7 +171,12 @@ export const createRelay = (options: RelayOptions): Relay => {
           bus?.publish({ kind: BusKind.update, room: id, payload: update });
           if (!isClosed(session)) onDurable?.();
         },
-        (err: unknown) => persistenceFailed(session, err),
+        (err: unknown) => {
+          persistenceFailed(session, err);
+          // The live doc holds an edit the store does not: never serve it. Members were sent it
+          // already; they re-send it from their replicas once storage is back.
+          dropRoom(entry, 'storage unavailable');
+        },
       );
       session.commits = Promise.all([session.commits, committed]).then(() => undefined);
       return true;
@@ -200,6 +216,14 @@ export const createRelay = (options: RelayOptions): Relay => {
     log.warn('storage failed; session closed to retry', { session: session.id, err });
     if (session.kind === 'sync') send(session, encodeMessage({ type: MessageType.error, reason: ErrorReason.internal, room: '', message: 'storage unavailable; retry later' }));
     closeSession(session, CloseCode.tryAgainLater, 'storage unavailable');
+  };
+
+  /** Unloads a room whose live doc may hold what the store does not; its members reconnect and resync. */
+  const dropRoom = (entry: LoadedRoom, why: string): void => {
+    if (!fanout.unload(entry)) return;
+    metrics.error('roomDropped');
+    log.warn('dropped a loaded room', { room: entry.room.id, why });
+    for (const member of [...entry.members]) closeSession(member, CloseCode.tryAgainLater, why);
   };
 
   /** Runs `task` after the session's earlier work, converting every failure into an answer. */

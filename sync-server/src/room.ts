@@ -4,12 +4,13 @@
  * into a snapshot in the background.
  *
  *   const room = await loadRoom(roomId, repository, { compactAfter: 500 })
- *   await room.applyUpdate(bytes)   // rejects on an undecodable update; resolves once it is durable
+ *   await room.applyUpdate(bytes)   // rejects on a refused update (update-check.ts); resolves once it is durable
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ErrorReason, ProtocolError, type RoomId } from '../../protocol/src/index.js';
+import { ErrorReason, ProtocolError, roomSchemaOf, type RoomId } from '../../protocol/src/index.js';
 import type { RoomRepository, StoredRoom } from './room.repository.js';
+import { checkUpdate } from './update-check.js';
 
 export interface RoomOptions {
   /** Logged updates after which the log is rewritten as one snapshot, in the background. */
@@ -30,14 +31,15 @@ export interface Room {
   readonly id: RoomId;
   readonly doc: Y.Doc;
   /**
-   * Applies an update to the doc, then commits it; false for an empty update (nothing stored).
-   * Rejects with ProtocolError(malformed), storing nothing, if Yjs rejects it, and with
-   * PersistenceError when the store fails.
+   * Checks an update (update-check.ts), applies it to the doc, then commits it; false for an
+   * empty update (nothing stored). Rejects with ProtocolError(invalidUpdate), changing and
+   * storing nothing, if the check refuses it, and with PersistenceError when the store fails.
    */
   applyUpdate(update: Uint8Array): Promise<boolean>;
   /**
-   * The same in two steps: applies to the doc now (throwing ProtocolError(malformed), storing
-   * nothing, if Yjs rejects it) and returns the commit, or undefined for an empty update.
+   * The same in two steps: checks and applies to the doc now (throwing
+   * ProtocolError(invalidUpdate), changing nothing, when refused) and returns the commit, or
+   * undefined for an empty update.
    */
   apply(update: Uint8Array): Promise<void> | undefined;
   /** Applies an update another relay node has already stored; true when it changed the doc. */
@@ -82,7 +84,19 @@ const compactRoom = async (id: RoomId, repository: RoomRepository): Promise<void
   await repository.compact(id, snapshot, stored.through);
 };
 
+/**
+ * An update passed the check but Yjs disagreed: the live doc may now hold part of it. Nothing was
+ * stored or relayed; the caller must drop the loaded room so it is read back from the store.
+ */
+export class RoomCorruptedError extends ProtocolError {
+  constructor(message: string) {
+    super(ErrorReason.invalidUpdate, message);
+    this.name = 'RoomCorruptedError';
+  }
+}
+
 export const loadRoom = async (id: RoomId, repository: RoomRepository, options: RoomOptions): Promise<Room> => {
+  const schema = roomSchemaOf(id);
   const doc = new Y.Doc();
   applyStored(doc, await repository.load(id), 'store');
   const awareness = new awarenessProtocol.Awareness(doc);
@@ -111,13 +125,13 @@ export const loadRoom = async (id: RoomId, repository: RoomRepository, options: 
   const apply = (update: Uint8Array): Promise<void> | undefined => {
     // Every handshake ends with a step2 diff that is usually empty; keep those out of the log.
     if (isEmptyUpdate(update)) return undefined;
-    // Apply first: an update Yjs cannot read must never reach the log, or the room would
-    // fail to load forever. Unknown dependencies are fine: Yjs keeps them pending and
-    // encodeStateAsUpdate includes pending structs, so compaction loses nothing.
+    // Check first: an update that does not apply cleanly must never reach the doc or the log,
+    // or every reader (and the relay itself, after compaction) could fail on the room for good.
+    checkUpdate(doc, schema, update);
     try {
       Y.applyUpdate(doc, update, 'client');
     } catch (err) {
-      throw new ProtocolError(ErrorReason.malformed, `undecodable Yjs update: ${(err as Error).message}`);
+      throw new RoomCorruptedError(`Yjs failed on a checked update: ${(err as Error).message}`);
     }
     return commit(update);
   };

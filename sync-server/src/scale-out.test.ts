@@ -59,7 +59,7 @@ const cluster = async () => {
 const storedKeys = async (databaseUrl: string, room: RoomId): Promise<Set<string>> => {
   const store = await createPostgresRoomRepository({ url: databaseUrl });
   try {
-    return new Set(Object.keys(docOf(await store.load(room)).getMap('m').toJSON()));
+    return new Set(Object.keys(docOf(await store.load(room)).getMap('facts').toJSON()));
   } finally {
     await store.close();
   }
@@ -75,14 +75,14 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
       const [from, to] = i % 2 ? [onA, onB] : [onB, onA];
       const started = performance.now();
       from.set(`k${i}`, i);
-      await waitFor(() => to.doc.getMap('m').get(`k${i}`) === i, 5000, `edit ${i} on the other node`);
+      await waitFor(() => to.doc.getMap('facts').get(`k${i}`) === i, 5000, `edit ${i} on the other node`);
       latencies.push(performance.now() - started);
     }
     latencies.sort((x, y) => x - y);
     expect(latencies[Math.floor(latencies.length * 0.9)]).toBeLessThan(200);
     await onA.waitAcked();
     await onB.waitAcked();
-    expect(onA.doc.getMap('m').toJSON()).toEqual(onB.doc.getMap('m').toJSON());
+    expect(onA.doc.getMap('facts').toJSON()).toEqual(onB.doc.getMap('facts').toJSON());
   });
 
   it('a device joining node B later loads what was written through node A from PostgreSQL', async () => {
@@ -91,7 +91,7 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
     for (let i = 0; i < 30; i++) onA.set(`k${i}`, i);
     await onA.waitAcked();
     const late = await device(b);
-    expect(Object.keys(late.doc.getMap('m').toJSON())).toHaveLength(30);
+    expect(Object.keys(late.doc.getMap('facts').toJSON())).toHaveLength(30);
     expect((await storedKeys(databaseUrl, room)).size).toBe(30);
   });
 
@@ -156,7 +156,7 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
     for (const key of [...onA.acked, ...onB.acked]) expect(stored.has(key), `acked ${key} stored`).toBe(true);
     expect(stored.size).toBe(all.length);
     // Edits published while Redis was down reach the other node through the resync.
-    await waitFor(() => onA.doc.getMap('m').size === all.length && onB.doc.getMap('m').size === all.length, 10_000, 'convergence');
+    await waitFor(() => onA.doc.getMap('facts').size === all.length && onB.doc.getMap('facts').size === all.length, 10_000, 'convergence');
     expect(Y.encodeStateVector(onA.doc)).toEqual(Y.encodeStateVector(onB.doc));
     const metrics = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
     expect(metrics).toMatch(/^shoebox_bus_resyncs_total [1-9]/m);

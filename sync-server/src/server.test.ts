@@ -113,19 +113,19 @@ describe('sync server over real sockets', () => {
     const first = await start();
     const { token, room } = await signupOwner(first.port);
     const client = await syncClient(first.port, token, room);
-    client.peer.doc.getText('note').insert(0, 'survives');
+    client.peer.doc.getText('description').insert(0, 'survives');
     await waitFor(() => client.peer.acked.has(client.peer.seq()), 5000, 'ack');
     const { provider: p, doc } = provider(first.port, room, token);
     await waitFor(() => p.synced, 5000, 'provider synced');
-    doc.getText('note').insert(8, ' restarts');
-    await waitFor(() => client.peer.doc.getText('note').toString() === 'survives restarts', 5000, 'relay of provider edit');
+    doc.getText('description').insert(8, ' restarts');
+    await waitFor(() => client.peer.doc.getText('description').toString() === 'survives restarts', 5000, 'relay of provider edit');
     p.destroy();
     await first.close();
     expect(await client.closed).toBeGreaterThan(0);
 
     const second = await start(first.dataDir);
     const again = await syncClient(second.port, await login(second.port), room);
-    expect(again.peer.doc.getText('note').toString()).toBe('survives restarts');
+    expect(again.peer.doc.getText('description').toString()).toBe('survives restarts');
   });
 
   it('closes live sockets when their token is revoked by logout', async () => {

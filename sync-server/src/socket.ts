@@ -47,6 +47,8 @@ export const CloseCode = {
   unauthorized: 4401,
   forbidden: 4403,
   tooLarge: 4413,
+  /** A y-websocket client sent an update the relay refused: its replica needs a fresh sync. */
+  invalidUpdate: 4422,
   incompatible: 4426,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -56,6 +58,7 @@ export const closeCodeFor = (reason: string): CloseCode => {
     case 'unauthorized': return CloseCode.unauthorized;
     case 'forbidden': return CloseCode.forbidden;
     case 'tooLarge': return CloseCode.tooLarge;
+    case 'invalidUpdate': return CloseCode.invalidUpdate;
     case 'clientTooOld':
     case 'serverTooOld': return CloseCode.incompatible;
     case 'internal': return CloseCode.internal;

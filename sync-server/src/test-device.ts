@@ -118,7 +118,7 @@ export const openDevice = async (options: DeviceOptions): Promise<Device> => {
     errors,
     set(key, value) {
       lastKey = key;
-      doc.getMap('m').set(key, value);
+      doc.getMap('facts').set(key, value);
       lastKey = undefined;
     },
     connected: () => ws?.readyState === WebSocket.OPEN,
