@@ -12,6 +12,7 @@ import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalo
 import { formatBytes } from '../domain/import/import-state.js';
 import { originalUrl, playableVideoUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
+import './place-info.js'; // issue 15: the place's name
 import { buttonStyles } from './theme.js';
 
 export class AssetViewer extends LitElement {
@@ -135,6 +136,7 @@ export class AssetViewer extends LitElement {
         ${row('Duration', a.duration !== null ? formatDuration(a.duration) : null, 'info-duration')}
         ${row('Camera', camera || null, 'info-camera')}
         ${row('Location', a.latitude !== null && a.longitude !== null ? formatCoordinates(a.latitude, a.longitude) : null, 'info-location')}
+        <sbx-place-info .latitude=${a.latitude} .longitude=${a.longitude}></sbx-place-info>
       </dl>
     </aside>`;
   }

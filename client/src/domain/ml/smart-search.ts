@@ -4,13 +4,17 @@
  * names and camera. Either way the metadata filters (favourite, photo/video, date range, camera,
  * person) narrow the results, and the result says which mode ran. People whose name matches the
  * query are offered beside the results; with a person filter and no query, the results are that
- * person's photos, newest first.
+ * person's photos, newest first. Typed places ("Leuven", "Belgium"), dates ("June 2019") and a
+ * person's name ("Eileen") are read out of the query first (places/query-terms.ts) and filter
+ * like the metadata filters; only the rest goes to CLIP or the name match.
  *
  *   const search = createSmartSearch({ assets: () => listAssets(doc), encodeText: null });
  *   const { hits, mode, notice } = await search.run('beach', { favorite: true });
  */
 import { createVectorIndex, type VectorIndex } from '../../../../models/src/search/vector-index.js';
 import type { CatalogAsset } from '../../../../protocol/src/index.js';
+import { matchesDate, matchesPlaces, parseQuery, type QueryTerms } from '../places/query-terms.js';
+import type { Place } from '../places/reverse-geocoder.js';
 
 export const SearchMode = { smart: 'smart', metadata: 'metadata' } as const;
 export type SearchMode = (typeof SearchMode)[keyof typeof SearchMode];
@@ -69,6 +73,14 @@ export interface SmartSearchDeps {
   readonly personAssets?: (id: string) => ReadonlySet<string> | undefined;
   /** Named people matching a query. */
   readonly peopleNamed?: (text: string) => readonly PersonMatch[];
+  /** The one person a phrase names (their full or first name), to filter by. */
+  readonly personNamed?: (phrase: string) => PersonMatch | undefined;
+  /** Brings what the search reads up to date (the places of new photos) before each query. */
+  readonly ready?: () => Promise<void>;
+  /** The place of an asset with GPS (places/places-index.ts); undefined when unknown or none. */
+  readonly placeOf?: (id: string) => Place | undefined;
+  /** Normalized names of every place the library has photos in. */
+  readonly placeNames?: () => ReadonlySet<string>;
 }
 
 export const NO_CLIP_NOTICE = 'Smart search needs a CLIP model: ask the server owner to install one (npm run models -- install). Searching file names and cameras instead.';
@@ -93,6 +105,7 @@ interface FilterFacts {
   readonly favorite: boolean;
   readonly kind: CatalogAsset['kind'];
   readonly day: string;
+  readonly taken: string;
   readonly camera: string;
 }
 
@@ -101,6 +114,7 @@ const factsFor = (asset: CatalogAsset): FilterFacts => ({
   favorite: asset.favorite,
   kind: asset.kind,
   day: asset.takenAt.slice(0, 10),
+  taken: asset.takenAt,
   camera: `${asset.make ?? ''} ${asset.model ?? ''}`.toLowerCase(),
 });
 
@@ -144,12 +158,20 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
     },
     async run(query, filters = {}, limit = 200) {
       const started = performance.now();
+      await deps.ready?.();
       const encode = deps.encodeText();
-      const text = query.trim();
-      const people = text === '' ? [] : (deps.peopleNamed?.(text) ?? []);
-      const inPerson = filters.person === undefined ? null : (deps.personAssets?.(filters.person) ?? new Set<string>());
+      const terms: QueryTerms<PersonMatch> = parseQuery(query, {
+        placeNames: deps.placeNames?.() ?? new Set<string>(),
+        ...(filters.person === undefined && deps.personNamed !== undefined ? { personNamed: deps.personNamed } : {}),
+      });
+      const text = terms.text.trim();
+      const people = terms.person !== null ? [terms.person] : text === '' ? [] : (deps.peopleNamed?.(text) ?? []);
+      const personId = filters.person ?? terms.person?.id;
+      const inPerson = personId === undefined ? null : (deps.personAssets?.(personId) ?? new Set<string>());
       const camera = filters.camera?.toLowerCase() ?? '';
-      const keep = (asset: CatalogAsset): boolean => matchesFilters(asset, filters) && (inPerson === null || inPerson.has(asset.id));
+      const inTerms = (id: string, takenAt: string): boolean =>
+        (terms.date === null || matchesDate(takenAt, terms.date)) && (terms.places.length === 0 || matchesPlaces(deps.placeOf?.(id), terms.places));
+      const keep = (asset: CatalogAsset): boolean => matchesFilters(asset, filters) && (inPerson === null || inPerson.has(asset.id)) && inTerms(asset.id, asset.takenAt);
       if (encode !== null && index !== null && text !== '') {
         const embedding = await encode(text);
         const hits = index
@@ -158,7 +180,7 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
             filter: (id) => {
               if (inPerson !== null && !inPerson.has(id)) return false;
               const facts = factsOf(id);
-              return facts !== null && matchesFacts(facts, filters, camera);
+              return facts !== null && matchesFacts(facts, filters, camera) && inTerms(id, facts.taken);
             },
           })
           .map((hit) => ({ asset: deps.get(hit.id) as CatalogAsset, similarity: hit.similarity }));
