@@ -8,8 +8,11 @@
  *   const server = await sync.listen({ port: 3000, host: '0.0.0.0', extraRoutes: blobs.routes, staticDir: 'dist/client' })
  */
 import type { HttpRoute } from '../../protocol/src/index.js';
+import { createAdminUserRoutes } from './admin-users.routes.js';
+import { createAdminUserService, type UsageSource } from './admin-users.service.js';
+import { createAuthHttp, type HttpTrust } from './auth-http.js';
 import { createAuthRoutes } from './auth.routes.js';
-import { createAuthService, type AuthUser } from './auth.service.js';
+import { createAuthService, type AuthUser, type SessionPolicy } from './auth.service.js';
 import { createConnectionAdmission } from './connection-admission.js';
 import { createGrantRoutes } from './grant.routes.js';
 import { createGrantService } from './grant.service.js';
@@ -29,7 +32,8 @@ import { createUserRepository, type UserRepository } from './user.repository.js'
 
 export { loadConfig, DEFAULT_CONFIG, ConfigError, RelayMode, type SyncServerConfig } from './config.js';
 export { createLogger, type Logger } from './logger.js';
-export type { AuthUser } from './auth.service.js';
+export type { AuthUser, SessionPolicy } from './auth.service.js';
+export type { UsageSource } from './admin-users.service.js';
 
 export interface SyncServerOptions {
   /** Directory holding shoebox.sqlite; created if missing. */
@@ -55,6 +59,12 @@ export interface SyncServerOptions {
   /** Override the login limits (tests); defaults 10/min per (ip, email) and 30/min per ip. */
   readonly loginLimitPerEmail?: RateLimiter;
   readonly loginLimitPerIp?: RateLimiter;
+  /** Storage per user for the administrators' list (the blob store's count); default none (usage reads null). */
+  readonly usage?: UsageSource;
+  /** Session lifetimes; defaults in DEFAULT_SESSION_POLICY (30 days unused, 365 days at most). */
+  readonly sessions?: Partial<SessionPolicy>;
+  /** Whether X-Forwarded-For/-Proto come from a trusted proxy, and whether cookies are always `Secure`. */
+  readonly trust?: HttpTrust;
 }
 
 export interface SyncListenOptions {
@@ -108,7 +118,9 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     users,
     loginLimitPerEmail: options.loginLimitPerEmail,
     loginLimitPerIp: options.loginLimitPerIp,
+    sessions: options.sessions,
   });
+  const http = createAuthHttp(auth, options.trust);
   const relay = createRelay({
     auth,
     rooms,
@@ -119,8 +131,9 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     logger: log,
   });
   const routes: HttpRoute[] = [
-    ...createAuthRoutes(auth),
+    ...createAuthRoutes(auth, http),
     ...createGrantRoutes(createGrantService({ auth, users })),
+    ...createAdminUserRoutes(createAdminUserService({ auth, users, usage: options.usage }), http),
     metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms(), process_resident_memory_bytes: process.memoryUsage.rss() })),
   ];
   const listeners = new Set<Listening>();
