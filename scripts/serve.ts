@@ -24,6 +24,8 @@ const main = async (): Promise<void> => {
     redisUrl: config.redisUrl,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
+    trust: config.trust,
+    metricsToken: config.metricsToken,
   });
   const blobs = await createBlobStore({
     dataDir,

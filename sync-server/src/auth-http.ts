@@ -6,7 +6,8 @@
  *   const http = createAuthHttp(auth, { trustProxy: true })
  *   const admin = await http.requireAdmin(req)
  */
-import { HttpError, SESSION_COOKIE, bearerToken, requireString, type HttpRequest } from '../../protocol/src/index.js';
+import { timingSafeEqual } from 'node:crypto';
+import { HttpError, SESSION_COOKIE, bearerToken, requireString, type HttpRequest, type HttpRoute } from '../../protocol/src/index.js';
 import type { AuthService, AuthUser } from './auth.service.js';
 import type { SessionInfo } from './user.repository.js';
 
@@ -65,6 +66,18 @@ export const createAuthHttp = (auth: AuthService, trust: HttpTrust = {}, cookieM
     clearedCookie: (req) => `${SESSION_COOKIE}=; ${attributes(req)}; Max-Age=0`,
   };
 };
+
+const sameSecret = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** `/metrics` for administrators, or for a scraper holding `scrapeToken` (issue 12: it was public). */
+export const guardMetrics = (route: HttpRoute, http: AuthHttp, scrapeToken: string | undefined): HttpRoute => ({
+  ...route,
+  async handle(req, params) {
+    const token = bearerToken(req);
+    if (!(scrapeToken !== undefined && token !== undefined && sameSecret(token, scrapeToken))) await http.requireAdmin(req);
+    return route.handle(req, params);
+  },
+});
 
 /** The body as a plain object whose keys are all in `allowed`; else 400. */
 export const readFields = (body: unknown, allowed: readonly string[]): Readonly<Record<string, unknown>> => {

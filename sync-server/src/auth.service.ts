@@ -19,7 +19,7 @@ import {
   type UserId,
 } from '../../protocol/src/index.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createLoginLimiter, type LoginLimiter } from './auth-login-limiter.js';
 import type { GrantAccess, SessionInfo, UserRepository, UserRow } from './user.repository.js';
 
 /** A signed-in user; `quotaBytes` (undefined = the server default) is for the blob store's quota check. */
@@ -39,10 +39,8 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 86_400_000, 
 
 export interface AuthServiceOptions {
   readonly users: UserRepository;
-  /** Login attempts per (ip, email) per window; default 10 a minute. */
-  readonly loginLimitPerEmail?: RateLimiter;
-  /** Login attempts per ip per window; default 30 a minute. */
-  readonly loginLimitPerIp?: RateLimiter;
+  /** Backoff of failed logins; default createLoginLimiter() (per account and address, see there). */
+  readonly loginLimiter?: LoginLimiter;
   readonly now?: () => number;
   readonly sessions?: Partial<SessionPolicy>;
 }
@@ -103,8 +101,7 @@ const unauthorized = (): never => {
 export const createAuthService = (options: AuthServiceOptions): AuthService => {
   const { users, now = Date.now } = options;
   const policy: SessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessions };
-  const perEmail = options.loginLimitPerEmail ?? createRateLimiter({ limit: 10, windowMs: 60_000, now });
-  const perIp = options.loginLimitPerIp ?? createRateLimiter({ limit: 30, windowMs: 60_000, now });
+  const limiter = options.loginLimiter ?? createLoginLimiter({ now });
   const revokeListeners = new Set<(hash: string) => void>();
   const grantListeners = new Set<(userId: UserId, room: string) => void>();
   const notify = <A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void => {
@@ -163,12 +160,14 @@ export const createAuthService = (options: AuthServiceOptions): AuthService => {
     },
 
     async login(input, ip, info) {
-      const emailKey = `${ip}\n${input.email.toLowerCase()}`;
-      if (!perIp.hit(ip) || !perEmail.hit(emailKey)) throw new HttpError(429, 'rateLimited', 'too many login attempts; wait a minute');
+      limiter.check(input.email, ip);
       const row = await users.findByEmail(input.email);
       const ok = await verifyPassword(input.password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE()));
-      if (!row || !ok) throw new HttpError(401, 'invalidCredentials', 'wrong email or password');
-      perEmail.reset(emailKey);
+      if (!row || !ok) {
+        limiter.failed(input.email, ip);
+        throw new HttpError(401, 'invalidCredentials', 'wrong email or password');
+      }
+      limiter.succeeded(input.email, ip);
       if (row.disabledAt !== undefined) throw new HttpError(403, 'accountDisabled', 'this account is disabled; ask an administrator');
       return { token: await issueToken(row.id, info), user: toPublic(row) };
     },

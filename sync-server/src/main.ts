@@ -24,6 +24,8 @@ const main = async (): Promise<void> => {
     maxMessagesPerSecond: rate === undefined ? undefined : Number(rate),
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
+    trust: config.trust,
+    metricsToken: config.metricsToken,
   });
   const server = await sync.listen({ port: config.port, host: config.host, staticDir: config.staticDir });
   log.info('listening', { port: server.port, host: config.host, mode: config.mode, url: `http://localhost:${server.port}` });
