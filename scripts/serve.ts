@@ -27,6 +27,8 @@ const main = async (): Promise<void> => {
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
+    trust: config.trust,
+    metricsToken: config.metricsToken,
   });
   const blobs = await createBlobStore({
     dataDir,

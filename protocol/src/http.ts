@@ -63,6 +63,83 @@ export interface MeResponse {
   readonly user: PublicUser;
   readonly rooms: readonly RoomGrant[];
 }
+/** Storage one user holds, as the blob store counts it (`GET /api/admin/users`). */
+export interface UserUsage {
+  readonly originalsBytes: number;
+  readonly derivativesBytes: number;
+  readonly assets: number;
+}
+/** An account as administrators see it; `isAdmin` is PublicUser's `isOwner`. */
+export interface AdminUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly isAdmin: boolean;
+  readonly disabled: boolean;
+  /** Bytes the user may store; null = the server's default. */
+  readonly quotaBytes: number | null;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  /** Null where the relay runs without a blob store that reports usage. */
+  readonly usage: UserUsage | null;
+}
+export interface AdminUsersResponse {
+  readonly users: readonly AdminUser[];
+}
+/** `POST /api/admin/users`. */
+export interface CreateUserRequest {
+  readonly email: string;
+  readonly name: string;
+  /** The initial password, at least 8 characters; the user changes it in account settings. */
+  readonly password: string;
+  readonly isAdmin?: boolean;
+  readonly quotaBytes?: number | null;
+}
+/** `PATCH /api/admin/users/{id}`: every field optional; disabling closes the user's sessions at once. */
+export interface UpdateUserRequest {
+  readonly name?: string;
+  readonly isAdmin?: boolean;
+  readonly quotaBytes?: number | null;
+  readonly disabled?: boolean;
+}
+/** `POST /api/admin/users/{id}/password`: closes every session of the user. */
+export interface ResetPasswordRequest {
+  readonly password: string;
+}
+/** `DELETE /api/admin/users/{id}`: the user's email, typed again, confirms. */
+export interface DeleteUserRequest {
+  readonly confirmEmail: string;
+}
+export interface DeleteUserResponse {
+  readonly deleted: { readonly id: string; readonly email: string; readonly sessionsClosed: number; readonly grantsRemoved: number };
+}
+/** One of the caller's sessions (`GET /api/account/sessions`); `id` names it for revocation. */
+export interface AccountSession {
+  readonly id: string;
+  /** The session this request came with. */
+  readonly current: boolean;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly userAgent?: string;
+  readonly address?: string;
+}
+export interface AccountSessionsResponse {
+  readonly sessions: readonly AccountSession[];
+}
+/** `PATCH /api/account`. */
+export interface UpdateAccountRequest {
+  readonly name: string;
+}
+/** `POST /api/account/password`. */
+export interface ChangePasswordRequest {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+  /** Also sign out every other session (default false). */
+  readonly closeOtherSessions?: boolean;
+}
+export interface ChangePasswordResponse {
+  readonly closedSessions: number;
+}
 export interface ExistsRequest {
   readonly hashes: readonly string[];
 }

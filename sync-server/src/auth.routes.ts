@@ -8,7 +8,6 @@
 import {
   API_VERSION,
   HttpError,
-  SESSION_COOKIE,
   bearerToken,
   json,
   readJson,
@@ -19,28 +18,26 @@ import {
   type SetupStatusResponse,
   type SignupRequest,
 } from '../../protocol/src/index.js';
+import { createAuthHttp, type AuthHttp } from './auth-http.js';
 import type { AuthService } from './auth.service.js';
 
 const MAX_AUTH_BODY = 16 * 1024;
 /** Deliberately loose: one @, no spaces; the owner types these for family members. */
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
-const sessionCookie = (token: string): string => `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-const clearedCookie = `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
-
-const readEmail = (body: unknown): string => {
+export const readEmail = (body: unknown): string => {
   const email = requireString(body, 'email', 320).trim();
   if (!EMAIL.test(email)) throw new HttpError(400, 'invalidField', 'email is not a valid address');
   return email;
 };
 
-const readPassword = (body: unknown): string => {
-  const password = requireString(body, 'password', 1024);
-  if (password.length < 8) throw new HttpError(400, 'invalidField', 'password must be at least 8 characters');
+export const readPassword = (body: unknown, field = 'password'): string => {
+  const password = requireString(body, field, 1024);
+  if (password.length < 8) throw new HttpError(400, 'invalidField', `${field} must be at least 8 characters`);
   return password;
 };
 
-const readName = (body: unknown): string => {
+export const readName = (body: unknown): string => {
   const name = requireString(body, 'name', 200).trim();
   if (name === '') throw new HttpError(400, 'invalidField', 'name must not be blank');
   return name;
@@ -53,7 +50,7 @@ export const readLogin = (body: unknown): LoginRequest => ({
   password: requireString(body, 'password', 1024),
 });
 
-export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
+export const createAuthRoutes = (auth: AuthService, http: AuthHttp = createAuthHttp(auth)): HttpRoute[] => [
   {
     method: 'GET',
     pattern: '/api/health',
@@ -72,8 +69,8 @@ export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
     maxBodyBytes: MAX_AUTH_BODY,
     async handle(req) {
       const input = readSignup(await readJson(req));
-      const { user, token } = await auth.signup(input, bearerToken(req));
-      return token ? json(201, { token, user }, { 'set-cookie': sessionCookie(token) }) : json(201, { user });
+      const { user, token } = await auth.signup(input, bearerToken(req), http.sessionInfo(req));
+      return token ? json(201, { token, user }, { 'set-cookie': http.sessionCookie(req, token) }) : json(201, { user });
     },
   },
   {
@@ -82,8 +79,8 @@ export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
     maxBodyBytes: MAX_AUTH_BODY,
     async handle(req) {
       const input = readLogin(await readJson(req));
-      const { token, user } = await auth.login(input, req.remoteAddress);
-      return json(200, { token, user }, { 'set-cookie': sessionCookie(token) });
+      const { token, user } = await auth.login(input, http.clientAddress(req), http.sessionInfo(req));
+      return json(200, { token, user }, { 'set-cookie': http.sessionCookie(req, token) });
     },
   },
   {
@@ -93,7 +90,7 @@ export const createAuthRoutes = (auth: AuthService): HttpRoute[] => [
     async handle(req) {
       const token = bearerToken(req);
       if (!token || !(await auth.logout(token))) throw new HttpError(401, 'unauthorized', 'missing, invalid or revoked token');
-      return json(200, { ok: true }, { 'set-cookie': clearedCookie });
+      return json(200, { ok: true }, { 'set-cookie': http.clearedCookie(req) });
     },
   },
   {

@@ -86,15 +86,19 @@ describe('auth over HTTP', () => {
     expect((await call(base, 'POST', '/api/auth/login', { email: owner.email })).json.error.code).toBe('invalidField');
   });
 
-  it('rate-limits repeated login attempts with 429 rateLimited', async () => {
-    const { base } = await start();
+  it('backs off repeated failed logins with 429 rateLimited, per account and address', async () => {
+    const sync = await createSyncServer({ dataDir: tempDir(), loginLimiter: { baseDelayMs: 60_000 } });
+    const server = await sync.listen({ port: 0, host: '127.0.0.1' });
+    running.push({ sync, base: `http://127.0.0.1:${server.port}` });
+    const base = `http://127.0.0.1:${server.port}`;
     await call(base, 'POST', '/api/auth/signup', owner);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await call(base, 'POST', '/api/auth/login', { email: owner.email, password: 'bad guess ' + i })).status);
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    for (let i = 0; i < 6; i++) statuses.push((await call(base, 'POST', '/api/auth/login', { email: owner.email, password: 'bad guess ' + i })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const limited = await call(base, 'POST', '/api/auth/login', { email: owner.email, password: owner.password });
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe('rateLimited');
+    expect(limited.json.error.message).toMatch(/try again in \d+ s/);
   });
 
   it('logout revokes the token and clears the cookie', async () => {

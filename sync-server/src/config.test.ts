@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, RelayMode, loadConfig } from './config.js';
 
-const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded, maxConnectionsPerIp: 1000, connectionsPerIpPerSecond: 50, maxMessagesPerSecond: 500 };
+const noScaleOut = { databaseUrl: undefined, redisUrl: undefined, mode: RelayMode.embedded, maxConnectionsPerIp: 1000, connectionsPerIpPerSecond: 50, maxMessagesPerSecond: 500, trust: { trustProxy: false, secureCookies: false }, metricsToken: undefined };
 
 describe('loadConfig', () => {
   it('applies the documented defaults: embedded mode', () => {
@@ -48,5 +48,13 @@ describe('loadConfig', () => {
   it('refuses Redis without a shared database, and a non-redis URL', () => {
     expect(() => loadConfig({ SHOEBOX_REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/needs SHOEBOX_DATABASE_URL/);
     expect(() => loadConfig({ SHOEBOX_DATABASE_URL: 'postgres://h/db', SHOEBOX_REDIS_URL: 'http://h' })).toThrow(/SHOEBOX_REDIS_URL/);
+  });
+
+  it('parses the proxy trust flags and the metrics token, refusing vague values', () => {
+    const config = loadConfig({ SHOEBOX_TRUST_PROXY: 'true', SHOEBOX_SECURE_COOKIES: '0', SHOEBOX_METRICS_TOKEN: 'x'.repeat(32) }, '/srv');
+    expect(config.trust).toEqual({ trustProxy: true, secureCookies: false });
+    expect(config.metricsToken).toBe('x'.repeat(32));
+    expect(() => loadConfig({ SHOEBOX_TRUST_PROXY: 'maybe' })).toThrow(/SHOEBOX_TRUST_PROXY/);
+    expect(() => loadConfig({ SHOEBOX_METRICS_TOKEN: 'short' })).toThrow(/SHOEBOX_METRICS_TOKEN/);
   });
 });

@@ -6,6 +6,7 @@
  *   await server.listen({ port: config.port, host: config.host })
  */
 import path from 'node:path';
+import type { HttpTrust } from './auth-http.js';
 
 export interface SyncServerConfig {
   /** `PORT`, default 3000. 0 picks a free port. */
@@ -34,6 +35,14 @@ export interface SyncServerConfig {
   readonly connectionsPerIpPerSecond: number;
   /** `SHOEBOX_MAX_MESSAGES_PER_SECOND`, default 500 (bursts of 2×): messages one WebSocket may send; more closes it (1013). */
   readonly maxMessagesPerSecond: number;
+  /**
+   * `SHOEBOX_TRUST_PROXY` (default false): a reverse proxy in front sets X-Forwarded-For (the
+   * address sessions and the login limiter see) and X-Forwarded-Proto (`https` makes the session
+   * cookie `Secure`). `SHOEBOX_SECURE_COOKIES` (default false): always `Secure`.
+   */
+  readonly trust: HttpTrust;
+  /** `SHOEBOX_METRICS_TOKEN`, default unset: a bearer token a scraper sends for `/metrics` (administrators' sessions work too). */
+  readonly metricsToken: string | undefined;
 }
 
 export const RelayMode = { embedded: 'embedded', postgres: 'postgres', scaleOut: 'scaleOut' } as const;
@@ -99,6 +108,19 @@ const parseCount = (name: string, raw: string | undefined, fallback: number): nu
   return Number(raw);
 };
 
+const parseFlag = (name: string, raw: string | undefined): boolean => {
+  if (raw === undefined) return false;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+};
+
+const parseSecret = (name: string, raw: string | undefined): string | undefined => {
+  if (raw === undefined) return undefined;
+  if (raw.length < 24 || raw.length > 256) throw new ConfigError(`${name} must be 24 to 256 characters (a random token)`);
+  return raw;
+};
+
 /** Parses and validates the environment; every failure names the variable. */
 export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerConfig => {
   const databaseUrl = parseUrl('SHOEBOX_DATABASE_URL', value(env, 'SHOEBOX_DATABASE_URL'), ['postgres:', 'postgresql:']);
@@ -115,5 +137,10 @@ export const loadConfig = (env: Env, cwd: string = process.cwd()): SyncServerCon
     maxConnectionsPerIp: parseCount('SHOEBOX_MAX_CONNECTIONS_PER_IP', value(env, 'SHOEBOX_MAX_CONNECTIONS_PER_IP'), DEFAULT_CONFIG.maxConnectionsPerIp),
     connectionsPerIpPerSecond: parseCount('SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND', value(env, 'SHOEBOX_CONNECTIONS_PER_IP_PER_SECOND'), DEFAULT_CONFIG.connectionsPerIpPerSecond),
     maxMessagesPerSecond: parseCount('SHOEBOX_MAX_MESSAGES_PER_SECOND', value(env, 'SHOEBOX_MAX_MESSAGES_PER_SECOND'), DEFAULT_CONFIG.maxMessagesPerSecond),
+    trust: {
+      trustProxy: parseFlag('SHOEBOX_TRUST_PROXY', value(env, 'SHOEBOX_TRUST_PROXY')),
+      secureCookies: parseFlag('SHOEBOX_SECURE_COOKIES', value(env, 'SHOEBOX_SECURE_COOKIES')),
+    },
+    metricsToken: parseSecret('SHOEBOX_METRICS_TOKEN', value(env, 'SHOEBOX_METRICS_TOKEN')),
   };
 };

@@ -50,6 +50,14 @@ export const RELAY_DB_MIGRATIONS: readonly string[] = [
   `,
   // The snapshot covers the log through `through`, so compaction can run beside new appends.
   `ALTER TABLE room_snapshots ADD COLUMN through INTEGER NOT NULL DEFAULT 0;`,
+  // Administration (issue 13): disabled accounts, per-user quotas; sessions' last use, browser and address.
+  `
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  ALTER TABLE users ADD COLUMN quota_bytes INTEGER;
+  ALTER TABLE tokens ADD COLUMN last_seen_at INTEGER;
+  ALTER TABLE tokens ADD COLUMN user_agent TEXT;
+  ALTER TABLE tokens ADD COLUMN address TEXT;
+  `,
 ];
 
 export const openDatabase = (dataDir: string): SqliteDatabase => {

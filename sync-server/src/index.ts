@@ -8,15 +8,20 @@
  *   const server = await sync.listen({ port: 3000, host: '0.0.0.0', extraRoutes: blobs.routes, staticDir: 'dist/client' })
  */
 import type { HttpRoute } from '../../protocol/src/index.js';
+import { createAccountRoutes } from './account.routes.js';
+import { createAccountService } from './account.service.js';
+import { createAdminUserRoutes } from './admin-users.routes.js';
+import { createAdminUserService, type UsageSource } from './admin-users.service.js';
+import { createAuthHttp, guardMetrics, type HttpTrust } from './auth-http.js';
 import { createAuthRoutes } from './auth.routes.js';
-import { createAuthService, type AuthUser } from './auth.service.js';
+import { createAuthService, type AuthUser, type SessionPolicy } from './auth.service.js';
 import { createConnectionAdmission } from './connection-admission.js';
 import { createGrantRoutes } from './grant.routes.js';
 import { createGrantService } from './grant.service.js';
 import { openDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { metricsRoute } from './metrics.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { createLoginLimiter, type LoginLimiterOptions } from './auth-login-limiter.js';
 import { createPostgresRoomRepository } from './postgres-room.repository.js';
 import { createPostgresUserRepository } from './postgres-user.repository.js';
 import { createRedisRoomBus } from './redis-room.bus.js';
@@ -29,7 +34,8 @@ import { createUserRepository, type UserRepository } from './user.repository.js'
 
 export { loadConfig, DEFAULT_CONFIG, ConfigError, RelayMode, type SyncServerConfig } from './config.js';
 export { createLogger, type Logger } from './logger.js';
-export type { AuthUser } from './auth.service.js';
+export type { AuthUser, SessionPolicy } from './auth.service.js';
+export type { UsageSource } from './admin-users.service.js';
 
 export interface SyncServerOptions {
   /** Directory holding shoebox.sqlite; created if missing. */
@@ -52,9 +58,16 @@ export interface SyncServerOptions {
   readonly connectionsPerIpPerSecond?: number;
   /** Structured log; default JSON lines. */
   readonly logger?: Logger;
-  /** Override the login limits (tests); defaults 10/min per (ip, email) and 30/min per ip. */
-  readonly loginLimitPerEmail?: RateLimiter;
-  readonly loginLimitPerIp?: RateLimiter;
+  /** Override the login backoff (tests); defaults in DEFAULT_LOGIN_LIMITER. */
+  readonly loginLimiter?: Partial<LoginLimiterOptions>;
+  /** Storage per user for the administrators' list (the blob store's count); default none (usage reads null). */
+  readonly usage?: UsageSource;
+  /** Session lifetimes; defaults in DEFAULT_SESSION_POLICY (30 days unused, 365 days at most). */
+  readonly sessions?: Partial<SessionPolicy>;
+  /** Whether X-Forwarded-For/-Proto come from a trusted proxy, and whether cookies are always `Secure`. */
+  readonly trust?: HttpTrust;
+  /** A bearer token a metrics scraper sends for `/metrics`; administrators' sessions work without it. */
+  readonly metricsToken?: string;
 }
 
 export interface SyncListenOptions {
@@ -106,9 +119,10 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
   const bus: RoomBus | undefined = options.redisUrl ? createRedisRoomBus({ url: options.redisUrl, nodeId: options.nodeId, log }) : undefined;
   const auth = createAuthService({
     users,
-    loginLimitPerEmail: options.loginLimitPerEmail,
-    loginLimitPerIp: options.loginLimitPerIp,
+    loginLimiter: createLoginLimiter(options.loginLimiter),
+    sessions: options.sessions,
   });
+  const http = createAuthHttp(auth, options.trust);
   const relay = createRelay({
     auth,
     rooms,
@@ -119,9 +133,15 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     logger: log,
   });
   const routes: HttpRoute[] = [
-    ...createAuthRoutes(auth),
+    ...createAuthRoutes(auth, http),
     ...createGrantRoutes(createGrantService({ auth, users })),
-    metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms(), process_resident_memory_bytes: process.memoryUsage.rss() })),
+    ...createAdminUserRoutes(createAdminUserService({ auth, users, usage: options.usage }), http),
+    ...createAccountRoutes(createAccountService({ auth, users }), http),
+    guardMetrics(
+      metricsRoute(relay.metrics, () => ({ rooms_loaded: relay.loadedRooms(), process_resident_memory_bytes: process.memoryUsage.rss() })),
+      http,
+      options.metricsToken,
+    ),
   ];
   const listeners = new Set<Listening>();
   // One admission table for every listener: the limits are per address, not per port.

@@ -22,6 +22,8 @@ const main = async (): Promise<void> => {
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerSecond: config.connectionsPerIpPerSecond,
+    trust: config.trust,
+    metricsToken: config.metricsToken,
   });
   const server = await sync.listen({ port: config.port, host: config.host, staticDir: config.staticDir });
   log.info('listening', { port: server.port, host: config.host, mode: config.mode, url: `http://localhost:${server.port}` });

@@ -78,7 +78,7 @@ describe('reconnect storm against a real relay process', () => {
       await relay.start();
       await allJoined(`after restart ${i + 1}`);
     }
-    const metrics = await (await fetch(`${relay.http}/metrics`)).text();
+    const metrics = await (await fetch(`${relay.http}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text(); // the owner is an administrator
     const refusedByRelay = Number(/shoebox_ws_errors_total\{reason="admission_tooFast"\} (\d+)/.exec(metrics)?.[1] ?? 0);
     expect(refusedByRelay, 'the storm was throttled').toBeGreaterThan(0);
     expect(clients.reduce((n, c) => n + c.refusals, 0)).toBeGreaterThan(0);

@@ -139,7 +139,7 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
   });
 
   it('restarting Redis under write load: devices recover, nodes converge, nothing acknowledged is lost', async () => {
-    const { a, b, device, databaseUrl, room } = await cluster();
+    const { a, b, device, databaseUrl, room, token } = await cluster();
     const onA = await device(a);
     const onB = await device(b);
     let i = 0;
@@ -158,7 +158,7 @@ describe('scale-out: two relay nodes on Redis and PostgreSQL', () => {
     // Edits published while Redis was down reach the other node through the resync.
     await waitFor(() => onA.doc.getMap('facts').size === all.length && onB.doc.getMap('facts').size === all.length, 10_000, 'convergence');
     expect(Y.encodeStateVector(onA.doc)).toEqual(Y.encodeStateVector(onB.doc));
-    const metrics = await (await fetch(`http://127.0.0.1:${a.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${a.port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     expect(metrics).toMatch(/^shoebox_bus_resyncs_total [1-9]/m);
   });
 

@@ -154,7 +154,7 @@ describe('sync server over real sockets', () => {
     const { port } = await start();
     const { token, room } = await signupOwner(port);
     await syncClient(port, token, room);
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     expect(text).toMatch(/^shoebox_ws_connections 1$/m);
     expect(text).toMatch(/^shoebox_rooms_loaded 1$/m);
     expect(text).toMatch(/^shoebox_ws_messages_in_total [1-9]/m);
@@ -170,7 +170,7 @@ describe('sync server over real sockets', () => {
     const closed = new Promise((resolve) => bad.on('close', resolve));
     bad.send(new Uint8Array([250, 1]));
     await closed;
-    const after = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const after = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     expect(after).toMatch(/^shoebox_ws_errors_total\{reason="malformed"\} 1$/m);
   });
 

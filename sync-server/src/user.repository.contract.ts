@@ -2,14 +2,16 @@
  * The contract every UserRepository implementation passes (embedded SQLite, PostgreSQL): the
  * first user alone becomes owner even under concurrent signups, case-insensitive unique emails,
  * tokens that stop working once revoked, grants per (user, room) and a room's member list, all
- * seen by a second repository instance over the same storage (another relay node).
+ * seen by a second repository instance over the same storage (another relay node); and the
+ * administration operations: list, patch (admin flag, quota, disable) never leaving no enabled
+ * administrator, delete, and a user's sessions with their last use, browser and address.
  *
  *   runUserRepositoryContractTests('sqlite', async () => ({ open: async () => createUserRepository(openDatabase(dir)), dispose }))
  *   runUserRepositoryContractTests('postgres', async () => ({ open: () => createPostgresUserRepository({ url }), dispose }))
  */
 import { describe, expect, it } from 'vitest';
 import type { RoomGrant, UserId } from '../../protocol/src/index.js';
-import type { NewUser, UserRepository } from './user.repository.js';
+import { LAST_ADMIN, type NewUser, type UserRepository } from './user.repository.js';
 import { useStoreFixtures, type StoreFixture } from './store-fixture.js';
 
 export type UserStoreFixture = StoreFixture<UserRepository>;
@@ -108,6 +110,86 @@ export const runUserRepositoryContractTests = (name: string, factory: () => Prom
       expect(await store.grantOf(kid.id, 'album:trip')).toBeUndefined();
       expect((await store.membersOf('album:trip')).map((m) => m.email)).toEqual(['owner@example.com']);
       expect(await store.membersOf('album:empty')).toEqual([]);
+    });
+
+    it('lists users by email and patches name, password, quota and admin flag, seen by every instance', async () => {
+      const { store, other } = await setup();
+      const owner = (await store.insertUser(newUser('owner@example.com'), catalogOf, 'first'))!;
+      const kid = (await store.insertUser(newUser('Kid@example.com'), catalogOf, 'additional'))!;
+      expect(owner.createdAt).toBeGreaterThan(0);
+      expect(owner).toMatchObject({ disabledAt: undefined, quotaBytes: undefined });
+      const second = await other();
+      expect((await second.listUsers()).map((u) => u.email)).toEqual(['Kid@example.com', 'owner@example.com']);
+      const changed = await second.updateUser(kid.id, { name: 'Kiddo', passwordHash: 'scrypt$new', quotaBytes: 5 * 2 ** 40, isOwner: true });
+      expect(changed).toEqual({ ...kid, name: 'Kiddo', passwordHash: 'scrypt$new', quotaBytes: 5 * 2 ** 40, isOwner: true });
+      expect(await store.findById(kid.id)).toEqual(changed);
+      expect(await store.updateUser(kid.id, { quotaBytes: null })).toMatchObject({ quotaBytes: undefined });
+      expect(await store.updateUser(kid.id, {})).toMatchObject({ name: 'Kiddo' });
+      expect(await store.updateUser('nobody' as UserId, { name: 'x' })).toBeUndefined();
+    });
+
+    it('never leaves no enabled administrator, by demotion, disabling or deletion', async () => {
+      const { store, other } = await setup();
+      const owner = (await store.insertUser(newUser('owner@example.com'), catalogOf, 'first'))!;
+      const kid = (await store.insertUser(newUser('kid@example.com'), catalogOf, 'additional'))!;
+      expect(await store.updateUser(owner.id, { isOwner: false })).toBe(LAST_ADMIN);
+      expect(await store.updateUser(owner.id, { disabledAt: 5 })).toBe(LAST_ADMIN);
+      expect(await store.deleteUser(owner.id)).toBe(LAST_ADMIN);
+      expect(await store.updateUser(kid.id, { disabledAt: 5 })).toMatchObject({ disabledAt: 5 }); // not an admin: allowed
+      expect(await store.updateUser(kid.id, { isOwner: true })).toMatchObject({ isOwner: true });
+      // A disabled admin does not count: the owner is still the only enabled one.
+      expect(await store.updateUser(owner.id, { isOwner: false })).toBe(LAST_ADMIN);
+      await store.updateUser(kid.id, { disabledAt: null });
+      // Two instances demote both admins at once: exactly one wins.
+      const second = await other();
+      const results = await Promise.all([store.updateUser(owner.id, { isOwner: false }), second.updateUser(kid.id, { isOwner: false })]);
+      expect(results.filter((r) => r === LAST_ADMIN)).toHaveLength(1);
+      expect((await store.listUsers()).filter((u) => u.isOwner)).toHaveLength(1);
+    });
+
+    it('hides a disabled user’s tokens, and deletes a user with their tokens and grants', async () => {
+      const { store, other } = await setup();
+      await store.insertUser(newUser('owner@example.com'), catalogOf, 'first');
+      const kid = (await store.insertUser(newUser('kid@example.com'), catalogOf, 'additional'))!;
+      await store.insertToken('kid-token', kid.id, 10);
+      await store.setGrant(kid.id, { room: 'album:trip', access: 'read' });
+      await store.updateUser(kid.id, { disabledAt: 20 });
+      expect(await store.findByTokenHash('kid-token')).toBeUndefined();
+      expect(await store.findSession('kid-token')).toBeUndefined();
+      await store.updateUser(kid.id, { disabledAt: null });
+      expect((await store.findByTokenHash('kid-token'))?.id).toBe(kid.id);
+      const second = await other();
+      expect(await second.deleteUser(kid.id)).toBe(true);
+      expect(await second.deleteUser(kid.id)).toBe(false);
+      expect(await store.findById(kid.id)).toBeUndefined();
+      expect(await store.findByTokenHash('kid-token')).toBeUndefined();
+      expect(await store.membersOf('album:trip')).toEqual([]);
+      expect(await store.countUsers()).toBe(1);
+    });
+
+    it('records sessions with browser and address, renews last use, and revokes all but one', async () => {
+      const { store, other } = await setup();
+      const owner = (await store.insertUser(newUser('owner@example.com'), catalogOf, 'first'))!;
+      await store.insertToken('laptop', owner.id, 100, { userAgent: 'Firefox', address: '192.0.2.1' });
+      await store.insertToken('phone', owner.id, 200);
+      await store.insertToken('tablet', owner.id, 300, { address: '2001:db8::1' });
+      await store.touchToken('laptop', 400);
+      const second = await other();
+      expect(await second.findSession('laptop')).toEqual({
+        user: owner,
+        session: { hash: 'laptop', createdAt: 100, lastSeenAt: 400, userAgent: 'Firefox', address: '192.0.2.1' },
+      });
+      expect((await second.sessionsOf(owner.id)).map((s) => [s.hash, s.lastSeenAt])).toEqual([
+        ['laptop', 400],
+        ['tablet', 300],
+        ['phone', 200],
+      ]);
+      expect((await second.revokeTokensOf(owner.id, 500, 'laptop')).sort()).toEqual(['phone', 'tablet']);
+      expect(await store.revokeTokensOf(owner.id, 600, 'laptop')).toEqual([]);
+      expect((await store.sessionsOf(owner.id)).map((s) => s.hash)).toEqual(['laptop']);
+      await store.touchToken('phone', 700); // revoked: stays revoked
+      expect(await store.findSession('phone')).toBeUndefined();
+      expect(await store.revokeTokensOf(owner.id, 800)).toEqual(['laptop']);
     });
 
     it('keeps everything across a reopen', async () => {

@@ -111,6 +111,10 @@ export class AppToolbar extends LitElement {
               ${this.isOwner /* issue 5: admin Jobs page */
                 ? html`<button class="btn" role="menuitem" data-testid="admin-jobs-button" @click=${() => { this.menuOpen = false; this.emit('sbx-admin-jobs', null); }}>${icons.info} Jobs</button>`
                 : null}
+              ${this.isOwner /* issue 13: Users page */
+                ? html`<button class="btn" role="menuitem" @click=${() => { this.menuOpen = false; this.emit('sbx-admin-users', null); }}>${icons.people} Users</button>`
+                : null}
+              <button class="btn" role="menuitem" @click=${() => { this.menuOpen = false; this.emit('sbx-account-settings', null); }}>${icons.info} Account settings</button>
               <button class="btn" role="menuitem" data-testid="logout-button" @click=${() => { this.menuOpen = false; this.emit('sbx-logout', null); }}>${icons.logout} Log out</button>
             </div>`
           : null}

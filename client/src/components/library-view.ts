@@ -23,6 +23,8 @@ import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
+import './admin-users-view.js'; // issue 13: Users page
+import './account-settings-view.js'; // issue 13: Account settings
 import './app-toolbar.js';
 import './asset-viewer.js';
 import './drop-overlay.js';
@@ -50,6 +52,7 @@ export class LibraryView extends LitElement {
     openId: { state: true },
     dragging: { state: true },
     adminJobs: { state: true }, // issue 5: admin Jobs page
+    accountPage: { state: true }, // issue 13: 'users' | 'settings' | null
     section: { state: true },
     personId: { state: true },
     showHiddenPeople: { state: true },
@@ -68,6 +71,7 @@ export class LibraryView extends LitElement {
   declare openId: AssetId | null;
   declare dragging: boolean;
   declare adminJobs: boolean; // issue 5: admin Jobs page
+  declare accountPage: 'users' | 'settings' | null; // issue 13
 
   static override styles = css`
     :host { display: block; min-height: 100vh; }
@@ -97,6 +101,7 @@ export class LibraryView extends LitElement {
     this.openId = null;
     this.dragging = false;
     this.adminJobs = false; // issue 5: admin Jobs page
+    this.accountPage = null; // issue 13
     this.section = LibrarySection.timeline;
     this.personId = null;
     this.showHiddenPeople = false;
@@ -146,12 +151,19 @@ export class LibraryView extends LitElement {
         @sbx-search=${(e: CustomEvent<string>) => this.search(e.detail, this.searchFilters)}
         @sbx-import=${this.pickFiles}
         .isOwner=${user?.isOwner ?? false}
-        @sbx-admin-jobs=${() => (this.adminJobs = true)}
+        @sbx-admin-jobs=${() => ((this.adminJobs = true), (this.accountPage = null))}
+        @sbx-admin-users=${() => ((this.accountPage = 'users'), (this.adminJobs = false))}
+        @sbx-account-settings=${() => ((this.accountPage = 'settings'), (this.adminJobs = false))}
       ></sbx-app-toolbar>
+      ${this.accountPage === 'users' /* issue 13 */
+        ? html`<sbx-admin-users-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.accountPage = null)}></sbx-admin-users-view>`
+        : this.accountPage === 'settings'
+          ? html`<sbx-account-settings-view .token=${this.library?.session.token ?? null} .name=${user?.name ?? ''} @sbx-close=${() => (this.accountPage = null)}></sbx-account-settings-view>`
+          : nothing}
       ${this.adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
         ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
         : nothing}
-      <main data-testid="library" ?hidden=${this.adminJobs} @sbx-select=${this.select.onSelect}>
+      <main data-testid="library" ?hidden=${this.adminJobs || this.accountPage !== null} @sbx-select=${this.select.onSelect}>
         ${this.renderSection()}
         <sbx-timeline-view
           style=${this.section === LibrarySection.timeline ? '' : 'display:none'}
@@ -287,6 +299,7 @@ export class LibraryView extends LitElement {
     this.section = section;
     this.select.clear();
     this.adminJobs = false;
+    this.accountPage = null;
     then?.();
   }
 

@@ -66,8 +66,12 @@ export interface ApiClient {
   unregisterBlob(hash: string, room: string): Promise<void>;
 }
 
-export const createApiClient = (getToken: () => string | null): ApiClient => {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+/** One JSON call to the same-origin API with the session's bearer token; failures throw ApiError. */
+export type ApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export const createApiCall =
+  (getToken: () => string | null): ApiCall =>
+  async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = {};
     const token = getToken();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -82,6 +86,9 @@ export const createApiClient = (getToken: () => string | null): ApiClient => {
     if (!response.ok) throw apiErrorFrom(response.status, text);
     return (text ? JSON.parse(text) : undefined) as T;
   };
+
+export const createApiClient = (getToken: () => string | null): ApiClient => {
+  const call = createApiCall(getToken);
   return {
     setup: () => call('GET', '/api/setup'),
     signup: (body) => call('POST', '/api/auth/signup', body),
