@@ -1,7 +1,7 @@
 /**
  * The ML worker: onnxruntime-web with the WebGPU execution provider when the browser gives an
  * adapter, WASM (SIMD; threads only when the page is cross-origin isolated) otherwise; the face
- * pack (and a CLIP pack when one is named) fetched from the server's /models/, cached in Cache
+ * pack (and a CLIP pack and the text pack when named) fetched from the server's /models/, cached in Cache
  * Storage and hash-checked on load.
  *
  *   const ml = wrap<MlWorkerApi>(new Worker(new URL('./ml.worker.ts', import.meta.url), { type: 'module' }));
@@ -11,6 +11,7 @@ import { expose, transfer } from 'comlink';
 import { createClipEncoder, type ClipEncoder } from '../../../models/src/clip/clip-encoder.js';
 import { loadClipPack } from '../../../models/src/clip/clip-pack.js';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../../models/src/faces/face-analyzer.js';
+import { createTextReader, type TextReader } from '../../../models/src/ocr/text-reader.js';
 import { cachedPackSource } from '../../../models/src/packs/cached-pack-source.js';
 import { fetchPackSource } from '../../../models/src/packs/pack-files.js';
 import { createOrtRuntime, hasWebGpuAdapter } from '../../../models/src/runtime/ort-runtime.js';
@@ -18,6 +19,7 @@ import type { MlStatus, MlWorkerApi } from './ml-api.js';
 
 let faces: FaceAnalyzer | undefined;
 let clip: ClipEncoder | undefined;
+let text: TextReader | undefined;
 
 const decode = async (image: Blob): Promise<{ width: number; height: number; channels: 4; data: Uint8ClampedArray }> => {
   const bitmap = await createImageBitmap(image);
@@ -33,16 +35,18 @@ const decode = async (image: Blob): Promise<{ width: number; height: number; cha
 };
 
 const api: MlWorkerApi = {
-  async init({ provider, packsBase, threads, clipPack }): Promise<MlStatus> {
+  async init({ provider, packsBase, threads, clipPack, textPack }): Promise<MlStatus> {
     const started = performance.now();
-    await Promise.all([faces?.release(), clip?.release()]);
+    await Promise.all([faces?.release(), clip?.release(), text?.release()]);
     faces = undefined;
     clip = undefined;
+    text = undefined;
     const runtime = await createOrtRuntime({ provider, threads: threads ?? (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1) });
     const base = new URL(packsBase, self.location.href);
     const source = (id: string) => cachedPackSource(fetchPackSource(new URL(`${encodeURIComponent(id)}/`, base).href));
     faces = await createFaceAnalyzer(source('face-api'), runtime);
     if (clipPack !== undefined) clip = await createClipEncoder(await loadClipPack(source(clipPack)), runtime);
+    if (textPack !== undefined) text = await createTextReader(source(textPack), runtime);
     return {
       provider: runtime.provider,
       threads: runtime.threads,
@@ -51,6 +55,7 @@ const api: MlWorkerApi = {
       facePack: faces.id,
       clipPack: clip?.id ?? null,
       clipDimensions: clip?.dimensions ?? 0,
+      textPack: text?.id ?? null,
       loadMs: performance.now() - started,
     };
   },
@@ -65,6 +70,13 @@ const api: MlWorkerApi = {
       height: pixels.height,
       faces: found.map((f) => ({ score: f.detection.score, box: f.detection.box, descriptor: Array.from(f.descriptor), landmarks: Array.from(f.landmarks) })),
     };
+  },
+  async readText(image) {
+    if (text === undefined) throw new Error('no text pack is loaded');
+    const pixels = await decode(image);
+    const started = performance.now();
+    const { lines } = await text.read(pixels);
+    return { ms: performance.now() - started, width: pixels.width, height: pixels.height, lines: lines.map((l) => ({ text: l.text, score: l.score, box: l.box.flat() })) };
   },
   async encodeImage(image) {
     if (clip === undefined) throw new Error('no CLIP pack is loaded');

