@@ -36,7 +36,8 @@ const main = async (): Promise<void> => {
     port: config.port,
     host: config.host,
     extraRoutes: [...blobs.routes, ...modelPackRoutes([resolve(process.env.SHOEBOX_MODELS_DIR ?? join(import.meta.dirname, '..', 'models', 'packs')), resolve(join(import.meta.dirname, '..', 'dist', 'client', 'models'))])],
-    staticDir: resolve(join(import.meta.dirname, '..', 'dist', 'client')),
+    // SHOEBOX_STATIC_DIR: another build of the PWA (the e2e test build in dist/client-test).
+    staticDir: resolve(process.env.SHOEBOX_STATIC_DIR ?? join(import.meta.dirname, '..', 'dist', 'client')),
   });
   blobs.startWorker();
   // The worker writes ExifTool's metadata into each owner's catalog as a replica over /sync (SPEC X1–X6).
