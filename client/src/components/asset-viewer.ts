@@ -4,7 +4,7 @@
  * Touch: swipe left/right for next/previous, swipe down to close. An address naming an asset
  * that is not in the view (deleted, or not shared with this user) shows `missing`.
  *
- *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false} .thumbs=${thumbs}
+ *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false}
  *     @sbx-close=${close} @sbx-next=${next} @sbx-favorite=${fav} @sbx-trash=${trash}></sbx-asset-viewer>
  */
 import { LitElement, css, html, nothing } from 'lit';
@@ -12,14 +12,14 @@ import type { CatalogAsset } from '../../../protocol/src/index.js';
 import { ViewerImageController } from '../controllers/viewer-image-controller.js';
 import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalog/format.js';
 import { formatBytes } from '../domain/import/import-state.js';
-import { originalUrl, playableVideoUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
+import { originalUrl, playableVideoUrl } from '../domain/storage/thumb-store.js';
+import { consumeThumbStore } from '../context/services.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 
 export class AssetViewer extends LitElement {
   static override properties = {
     asset: { attribute: false },
-    thumbs: { attribute: false },
     hasPrev: { type: Boolean },
     hasNext: { type: Boolean },
     foreign: { type: Boolean },
@@ -27,7 +27,6 @@ export class AssetViewer extends LitElement {
     showInfo: { state: true },
   };
   declare asset: CatalogAsset | undefined;
-  declare thumbs: ThumbStore | null;
   declare hasPrev: boolean;
   declare hasNext: boolean;
   /** Not in my catalog (a photo of an album shared with me): no favourite, album or trash actions. */
@@ -75,12 +74,12 @@ export class AssetViewer extends LitElement {
     `,
   ];
 
-  private readonly image = new ViewerImageController(this, () => [this.asset, this.thumbs] as const);
+  private readonly thumbs = consumeThumbStore(this);
+  private readonly image = new ViewerImageController(this, () => [this.asset, this.thumbs.value ?? null] as const);
 
   constructor() {
     super();
     this.asset = undefined;
-    this.thumbs = null;
     this.hasPrev = false;
     this.hasNext = false;
     this.foreign = false;

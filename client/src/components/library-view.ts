@@ -31,6 +31,8 @@ import './timeline-view.js';
 import type { TimelineViewElement } from './timeline-view.js';
 import './bottom-nav.js';
 import { RouterController } from '../router/router-controller.js';
+import { ContextProvider } from '@lit/context';
+import { thumbStoreContext } from '../context/services.js';
 import { RouteView, formatRoute, sectionOf, timelineRoute, withoutPhoto, type Route } from '../router/route.js';
 import './people-view.js';
 import './person-view.js';
@@ -88,6 +90,8 @@ export class LibraryView extends LitElement {
     },
   });
   private readonly router = new RouterController(this);
+  /** The thumb store for every tile, face and viewer below (no property passing). */
+  private readonly thumbStore = new ContextProvider(this, { context: thumbStoreContext, initialValue: null });
   private lastSection: RouteView | null = null;
   private lastSearch: string | null = null;
   private wasOnTimeline = false;
@@ -122,6 +126,8 @@ export class LibraryView extends LitElement {
 
   /** Section changes clear the selection, refresh shared albums and run the address's search. */
   protected override willUpdate(): void {
+    const thumbs = this.library?.thumbs ?? null;
+    if (this.thumbStore.value !== thumbs) this.thumbStore.setValue(thumbs);
     const route = this.router.route;
     const section = sectionOf(route);
     if (section !== this.lastSection) {
@@ -183,7 +189,6 @@ export class LibraryView extends LitElement {
         <sbx-timeline-view
           style=${this.filterRoute() ? '' : 'display:none'}
           .view=${view}
-          .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
           .selection=${this.section === LibrarySection.timeline && this.filter !== TimelineFilter.trash ? this.select.ids : null}
           @sbx-import=${this.pickFiles}
@@ -202,7 +207,6 @@ export class LibraryView extends LitElement {
         ? html`<sbx-asset-viewer
             .asset=${open}
             .missing=${open === undefined && this.viewReady()}
-            .thumbs=${this.library?.thumbs ?? null}
             .hasPrev=${at !== undefined && at > 0}
             .hasNext=${at !== undefined && at < view.order.length - 1}
             .foreign=${open !== undefined && this.catalog.get(open.id) === undefined}
@@ -239,7 +243,6 @@ export class LibraryView extends LitElement {
 
   private renderSection() {
     const route = this.router.route;
-    const thumbs = this.library?.thumbs ?? null;
     const favorite = (e: CustomEvent<AssetId>) => {
       this.catalog.toggleFavorite(e.detail);
       // Search hits are snapshots: search again so hearts (and a favourites filter) are current.
@@ -254,7 +257,7 @@ export class LibraryView extends LitElement {
       case RouteView.notFound:
         return this.renderNotFound('There is no page at this address.');
       case RouteView.people:
-        return html`<sbx-people-view .people=${this.ml.people({ hidden: this.showHiddenPeople })} .showHidden=${this.showHiddenPeople} .thumbs=${thumbs} .progress=${this.ml.progress}
+        return html`<sbx-people-view .people=${this.ml.people({ hidden: this.showHiddenPeople })} .showHidden=${this.showHiddenPeople} .progress=${this.ml.progress}
           @sbx-show-hidden=${(e: CustomEvent<boolean>) => (this.showHiddenPeople = e.detail)}
           @sbx-person=${(e: CustomEvent<string>) => this.router.go({ view: RouteView.person, id: e.detail, photo: null })}></sbx-people-view>`;
       case RouteView.person: {
@@ -264,7 +267,7 @@ export class LibraryView extends LitElement {
           const id = change(person.id) || person.id;
           if (id !== route.id) this.router.replace({ ...route, id });
         };
-        return html`<sbx-person-view .person=${person} .people=${this.ml.people({ hidden: true })} .view=${this.currentView()} .thumbs=${thumbs}
+        return html`<sbx-person-view .person=${person} .people=${this.ml.people({ hidden: true })} .view=${this.currentView()}
           @sbx-back=${() => this.router.go({ view: RouteView.people, photo: null })} @sbx-favorite=${favorite}
           @sbx-name=${(e: CustomEvent<string>) => act((id) => this.ml.namePerson(id, e.detail))}
           @sbx-hide=${(e: CustomEvent<boolean>) => act((id) => this.ml.hidePerson(id, e.detail))}
@@ -274,7 +277,7 @@ export class LibraryView extends LitElement {
       }
       case RouteView.albums:
         return html`<sbx-albums-view .albums=${this.albumCards()} .shared=${this.shared.cards()} .sharedIds=${new Set(this.albumCards().map((a) => a.id).filter((a) => this.shared.isShared(a)))}
-          .thumbs=${thumbs} @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
+          @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
           @sbx-create-album=${() => this.openAlbum(this.albums.create('Untitled', []))}></sbx-albums-view>`;
       case RouteView.album: {
         const id = route.id;
@@ -282,18 +285,18 @@ export class LibraryView extends LitElement {
         const back = () => this.router.go({ view: RouteView.albums, photo: null });
         if (!album) {
           const card = this.shared.card(id);
-          return html`<sbx-album-view .album=${card} .sharedBy=${card?.ownerName ?? ''} .view=${this.currentView()} .thumbs=${thumbs} .selection=${null}
+          return html`<sbx-album-view .album=${card} .sharedBy=${card?.ownerName ?? ''} .view=${this.currentView()} .selection=${null}
             @sbx-back=${back}></sbx-album-view>`;
         }
         const view = this.currentView();
         return html`<sbx-album-view .album=${{ ...summarizeAlbum(album, (a) => this.catalog.get(a)), count: view.count }} .shared=${this.shared.isShared(id)}
-          .view=${view} .thumbs=${thumbs} .selection=${this.select.ids} @sbx-share=${() => void this.shared.openDialog(id)}
+          .view=${view} .selection=${this.select.ids} @sbx-share=${() => void this.shared.openDialog(id)}
           @sbx-back=${back} @sbx-favorite=${favorite}
           @sbx-rename-album=${(e: CustomEvent<string>) => this.albums.rename(id, e.detail)}
           @sbx-delete-album=${() => { this.albums.delete(id); this.router.replace({ view: RouteView.albums, photo: null }); }}></sbx-album-view>`;
       }
       case RouteView.search:
-        return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${route.filters} .thumbs=${thumbs}
+        return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${route.filters}
           .personName=${route.filters.person === undefined ? '' : (this.ml.person(route.filters.person)?.name ?? '')}
           @sbx-search-person=${(e: CustomEvent<string>) => this.search('', { ...route.filters, person: e.detail })}
           @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(route.q, e.detail)} @sbx-favorite=${favorite}></sbx-search-view>`;

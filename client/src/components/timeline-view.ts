@@ -7,7 +7,7 @@
  * The day at the top is reported (`sbx-at`, not bubbling, debounced) so the address can keep
  * it, and `scrollToDay` brings a day back to the top (a reload or Back to `/?at=…`).
  *
- *   <sbx-timeline-view .view=${catalog.view('all')} .thumbs=${thumbs} .loaded=${true}></sbx-timeline-view>
+ *   <sbx-timeline-view .view=${catalog.view('all')} .loaded=${true}></sbx-timeline-view>
  *   timeline.addEventListener('sbx-open', (e) => openViewer(e.detail))
  */
 import { LitElement, css, html, nothing } from 'lit';
@@ -15,7 +15,6 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { AssetId } from '../../../protocol/src/index.js';
 import { TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
 import { layoutTimeline, monthTicks, visibleSlice, type MonthTick, type TimelineLayout } from '../domain/catalog/timeline-layout.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './day-group.js';
@@ -28,13 +27,12 @@ const monthLabel = (month: string): string => `${MONTHS[Number(month.slice(5, 7)
 export class TimelineViewElement extends LitElement {
   static override properties = {
     view: { attribute: false },
-    thumbs: { attribute: false },
+   
     selection: { attribute: false },
     loaded: { type: Boolean },
     hover: { state: true },
   };
   declare view: TimelineView | undefined;
-  declare thumbs: ThumbStore | null;
   /** Multi-select: the selected ids, passed to the tiles (null: no selection here). */
   declare selection: ReadonlySet<AssetId> | null;
   declare loaded: boolean;
@@ -79,7 +77,6 @@ export class TimelineViewElement extends LitElement {
   constructor() {
     super();
     this.view = undefined;
-    this.thumbs = null;
     this.selection = null;
     this.loaded = false;
     this.hover = null;
@@ -202,7 +199,6 @@ export class TimelineViewElement extends LitElement {
               .layout=${layout}
               .fromRow=${v.fromRow}
               .toRow=${v.toRow}
-              .thumbs=${this.thumbs}
               .selection=${this.selection}
             ></sbx-day-group>`,
           )}
