@@ -68,18 +68,22 @@ export class AppToolbar extends LitElement {
       .who .email { color: var(--sbx-text-dim); font-size: 13px; overflow: hidden; text-overflow: ellipsis; }
       .menu .btn { width: 100%; border: none; border-radius: 8px; justify-content: flex-start; }
       @media (max-width: 1400px) { .brand span { display: none; } .brand { margin-right: 0; } header { gap: 8px; } }
-      @media (max-width: 1100px) { nav .label { display: none; } .nav-link { padding: 0 10px; } }
+      @media (max-width: 1100px) {
+        nav .label, .btn.primary .label { display: none; }
+        .nav-link { padding: 0 10px; }
+        .btn.primary { width: 40px; padding: 0; justify-content: center; }
+        .search { min-width: 0; flex: 1 1 auto; }
+        /* The pill keeps its coloured dot; its words stay in the tooltip. */
+        sbx-status-pill { max-width: 28px; overflow: hidden; border-radius: 14px; }
+      }
       @media (max-width: 700px) {
         header { gap: 4px; padding: 0 8px 0 12px; height: 56px; }
         nav, sbx-ml-indicator { display: none; }
         .label { display: none; }
-        .btn.primary { width: 40px; padding: 0; justify-content: center; }
         .search-toggle { display: inline-grid; }
         .search { display: none; }
         header.searching .search { display: flex; position: absolute; inset: 9px 8px; margin: 0; flex: none; z-index: 1; }
         header.searching .search-close { display: inline-grid; width: 32px; height: 32px; color: var(--sbx-text-dim); }
-        /* The pill keeps its coloured dot; its words stay in the tooltip. */
-        sbx-status-pill { max-width: 32px; overflow: hidden; border-radius: 14px; }
       }
     `,
   ];

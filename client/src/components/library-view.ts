@@ -11,6 +11,7 @@ import type { AssetId } from '../../../protocol/src/index.js';
 import { CatalogController } from '../controllers/catalog-controller.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
+import { DropImportController } from '../controllers/drop-import-controller.js';
 import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
 import { SelectionController } from '../controllers/selection-controller.js'; // albums
@@ -53,17 +54,13 @@ const TITLES: Readonly<Record<RouteView, string>> = {
   search: 'Search', adminJobs: 'Jobs', notFound: 'Not found',
 };
 
-const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includes('Files') ?? false;
-
 export class LibraryView extends LitElement {
   static override properties = {
     library: { attribute: false },
-    dragging: { state: true },
     showHiddenPeople: { state: true },
   };
   declare showHiddenPeople: boolean;
   declare library: LibrarySession | null;
-  declare dragging: boolean;
 
   static override styles = css`
     :host { display: block; min-height: 100vh; }
@@ -95,31 +92,22 @@ export class LibraryView extends LitElement {
   private lastSection: RouteView | null = null;
   private lastSearch: string | null = null;
   private wasOnTimeline = false;
-  private dragDepth = 0;
+  private readonly drop = new DropImportController(this, (files) => this.imports.importFiles(files));
 
   constructor() {
     super();
     this.library = null;
-    this.dragging = false;
     this.showHiddenPeople = false;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('dragenter', this.onDragEnter);
-    window.addEventListener('dragover', this.onDragOver);
-    window.addEventListener('dragleave', this.onDragLeave);
-    window.addEventListener('drop', this.onDrop);
     this.addEventListener('sbx-navigate', this.onNavigate);
     // The timeline restores its position from the address (?at=), not from the browser.
     history.scrollRestoration = 'manual';
   }
 
   override disconnectedCallback(): void {
-    window.removeEventListener('dragenter', this.onDragEnter);
-    window.removeEventListener('dragover', this.onDragOver);
-    window.removeEventListener('dragleave', this.onDragLeave);
-    window.removeEventListener('drop', this.onDrop);
     this.removeEventListener('sbx-navigate', this.onNavigate);
     super.disconnectedCallback();
   }
@@ -227,7 +215,7 @@ export class LibraryView extends LitElement {
             @sbx-clear=${() => this.imports.clearFinished()}
           ></sbx-import-panel>`
         : nothing}
-      ${this.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
+      ${this.drop.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
       ${this.select.ids.size > 0 && !openId
         ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
             @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.albumId)}></sbx-selection-bar>`
@@ -438,35 +426,6 @@ export class LibraryView extends LitElement {
     if (neighbour) this.router.replace({ ...route, photo: neighbour.id });
     else this.router.back(withoutPhoto(route));
   }
-
-  private readonly onDragEnter = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth++;
-    this.dragging = true;
-  };
-
-  private readonly onDragOver = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
-    this.dragging = true;
-  };
-
-  private readonly onDragLeave = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (this.dragDepth === 0) this.dragging = false;
-  };
-
-  private readonly onDrop = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth = 0;
-    this.dragging = false;
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length > 0) this.imports.importFiles(files);
-  };
 }
 
 if (!customElements.get('sbx-library-view')) customElements.define('sbx-library-view', LibraryView);

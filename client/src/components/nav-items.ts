@@ -32,7 +32,7 @@ export const navigate = (from: EventTarget, route: Route): void => {
 /** One link per section; `current` is marked with aria-current. */
 export const navLinks = (current: RouteView, testIdPrefix: string) =>
   NAV_ITEMS.map(
-    (item) => html`<a class="nav-link" href=${formatRoute(item.route)} aria-current=${current === item.route.view ? 'page' : 'false'} data-testid="${testIdPrefix}-${item.id}"
+    (item) => html`<a class="nav-link" href=${formatRoute(item.route)} aria-label=${item.label} aria-current=${current === item.route.view ? 'page' : 'false'} data-testid="${testIdPrefix}-${item.id}"
       @click=${(e: MouseEvent) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
