@@ -1,6 +1,6 @@
 /**
  * The million-asset timeline in real Chromium against a real server: the page generates a
- * 1,000,000-asset library through the seeded import path (`#generate=`), then a cold reload
+ * 1,000,000-asset library through the seeded import path (`#generate=`, a hook only the test build has), then a cold reload
  * is timed from IndexedDB to the first tiles and to the full count, and the timeline is
  * scrolled from the newest day to the oldest, by scrolling and with the year scrubber.
  * Figures go to bench/results/catalog-chromium.json.
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openDevice, repoRoot, screenshot, startServer, type Device, type TestServer } from './harness.js';
+import { testBuildEnv } from './test-build.js';
 
 const COUNT = Number(process.env.SHOEBOX_TIMELINE_ASSETS ?? 1_000_000);
 const owner = { name: 'Mia Million', email: 'mia@example.com', password: 'a long enough password' };
@@ -54,7 +55,8 @@ const savedViewCount = async (): Promise<number> => {
 };
 
 beforeAll(async () => {
-  server = await startServer();
+  // `#generate=` exists only in the test build of the PWA.
+  server = await startServer({ env: testBuildEnv() });
   browser = await launchChromium();
 });
 

@@ -1,7 +1,9 @@
 /* global self, caches, fetch, URL, Response */
 /**
  * Shoebox service worker: keeps the app usable with the server down.
- * - Navigations: network first, falling back to the cached shell (index.html).
+ * - Navigations: network first, falling back to the cached shell (index.html), so every app
+ *   route (/albums/<id>, /photos/<id>, …) opens offline; only extension-less app routes
+ *   refresh the cached shell (a visit to /ml.html must not replace it).
  * - /assets/* (hashed build files): cache first. On install the shell is fetched and every
  *   /assets/ file it references is precached, so the first offline reload works.
  * - /api/blobs/<hash>/thumbnail and /preview: cache first (content-addressed, immutable).
@@ -60,11 +62,13 @@ const cacheFirst = async (request, cacheName, key = request) => {
   return response;
 };
 
+const isAppRoute = (path) => !/\.[a-z0-9]+$/i.test(path);
+
 const networkFirstShell = async (request) => {
   const cache = await caches.open(SHELL_CACHE);
   try {
     const response = await fetch(request);
-    if (response.status === 200 && response.headers.get('content-type')?.includes('text/html')) {
+    if (response.status === 200 && isAppRoute(new URL(request.url).pathname) && response.headers.get('content-type')?.includes('text/html')) {
       await cache.put('/', response.clone());
     }
     return response;

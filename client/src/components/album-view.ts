@@ -9,21 +9,20 @@
  * Test ids: `album-view` (data-album-id, data-count, data-shared), `album-back`, `album-name-input`, `album-count`, `album-delete`,
  * `album-share`, `album-shared-by`, `album-gone`.
  *
- *   <sbx-album-view .album=${summary} .view=${orderedView(members)} .selection=${ids} .thumbs=${thumbs}
+ *   <sbx-album-view .album=${summary} .view=${orderedView(members)} .selection=${ids}
  *     @sbx-rename-album=${(e) => albums.rename(id, e.detail)} @sbx-delete-album=${del} @sbx-back=${back}></sbx-album-view>
  */
 import { LitElement, css, html } from 'lit';
 import type { AssetId } from '../../../protocol/src/index.js';
 import type { AlbumSummary } from '../domain/albums/album-summaries.js';
 import type { TimelineView } from '../domain/catalog/timeline-index.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './timeline-view.js';
 
 export class AlbumView extends LitElement {
   static override properties = {
-    album: { attribute: false }, view: { attribute: false }, thumbs: { attribute: false }, selection: { attribute: false }, shared: { type: Boolean }, sharedBy: {},
+    album: { attribute: false }, view: { attribute: false }, selection: { attribute: false }, shared: { type: Boolean }, sharedBy: {},
   };
   /** Mine and shared with others. */
   declare shared: boolean;
@@ -31,7 +30,6 @@ export class AlbumView extends LitElement {
   declare sharedBy: string | null;
   declare album: AlbumSummary | undefined;
   declare view: TimelineView | undefined;
-  declare thumbs: ThumbStore | null;
   declare selection: ReadonlySet<AssetId> | null;
 
   static override styles = [
@@ -55,7 +53,6 @@ export class AlbumView extends LitElement {
     super();
     this.album = undefined;
     this.view = undefined;
-    this.thumbs = null;
     this.selection = null;
     this.shared = false;
     this.sharedBy = null;
@@ -82,7 +79,7 @@ export class AlbumView extends LitElement {
       </header>
       ${a.count === 0
         ? html`<p class="empty">This album is empty.${this.sharedBy === null ? ' Select photos in Photos and choose “Add to album”.' : ''}</p>`
-        : html`<sbx-timeline-view .view=${this.view} .thumbs=${this.thumbs} .loaded=${true} .selection=${this.selection}></sbx-timeline-view>`}
+        : html`<sbx-timeline-view .view=${this.view} .loaded=${true} .selection=${this.selection}></sbx-timeline-view>`}
     </section>`;
   }
 

@@ -5,14 +5,13 @@
  * Test ids: `albums-view`, `albums-create`, `albums-empty`, `album-card` (data-album-id, data-count, data-shared, data-access), `album-card-name`,
  * `album-card-count`, `albums-shared` (the section), `album-card-owner`.
  *
- *   <sbx-albums-view .albums=${albumSummaries(doc, get)} .thumbs=${thumbs}
+ *   <sbx-albums-view .albums=${albumSummaries(doc, get)}
  *     @sbx-album=${(e) => openAlbum(e.detail)} @sbx-create-album=${create}></sbx-albums-view>
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { SharedAlbumCard } from '../controllers/shared-albums-controller.js';
 import type { AlbumSummary } from '../domain/albums/album-summaries.js';
 import { formatDay } from '../domain/catalog/format.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './asset-tile.js';
@@ -25,13 +24,12 @@ const range = (a: AlbumSummary): string => {
 };
 
 export class AlbumsView extends LitElement {
-  static override properties = { albums: { attribute: false }, shared: { attribute: false }, sharedIds: { attribute: false }, thumbs: { attribute: false } };
+  static override properties = { albums: { attribute: false }, shared: { attribute: false }, sharedIds: { attribute: false } };
   declare albums: readonly AlbumSummary[];
   /** Albums shared with me. */
   declare shared: readonly SharedAlbumCard[];
   /** Ids of my albums that I share (marked on their cards). */
   declare sharedIds: ReadonlySet<string>;
-  declare thumbs: ThumbStore | null;
 
   static override styles = [
     buttonStyles,
@@ -60,7 +58,6 @@ export class AlbumsView extends LitElement {
     this.albums = [];
     this.shared = [];
     this.sharedIds = new Set();
-    this.thumbs = null;
   }
 
   override render() {
@@ -80,7 +77,7 @@ export class AlbumsView extends LitElement {
   private card(a: AlbumSummary | SharedAlbumCard, shared: boolean, owner: string | null) {
     return html`<button class="card" data-testid="album-card" data-album-id=${a.id} data-count=${a.count} data-shared=${shared}
       data-access=${'access' in a ? a.access : 'admin'} @click=${() => this.emit('sbx-album', a.id)}>
-      <div class="cover">${a.cover ? html`<sbx-asset-tile .asset=${a.cover} .thumbs=${this.thumbs} data-testid="album-card-cover" data-asset-id=${a.cover.id}></sbx-asset-tile>` : icons.album}</div>
+      <div class="cover">${a.cover ? html`<sbx-asset-tile .asset=${a.cover} data-testid="album-card-cover" data-asset-id=${a.cover.id}></sbx-asset-tile>` : icons.album}</div>
       <span class="name" data-testid="album-card-name">${shared ? html`<span class="badge" title="Shared">${icons.share}</span>` : nothing}${a.name || 'Untitled'}</span>
       <span class="meta"><span data-testid="album-card-count">${a.count} ${a.count === 1 ? 'item' : 'items'}</span>${a.from ? html` · ${range(a)}` : ''}</span>
       ${owner !== null ? html`<span class="meta" data-testid="album-card-owner">from ${owner || 'someone'}</span>` : nothing}

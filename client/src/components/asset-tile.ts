@@ -2,26 +2,24 @@
  * One photo or video in the timeline grid: local or server thumbnail (lazy), a placeholder
  * while none exists, favourite heart, video duration badge, and a hover heart button.
  *
- *   <sbx-asset-tile .asset=${asset} .thumbs=${thumbStore} @sbx-open=${open}></sbx-asset-tile>
+ *   <sbx-asset-tile .asset=${asset} @sbx-open=${open}></sbx-asset-tile>
  *   tile.addEventListener('sbx-favorite', (e) => toggle(e.detail))
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { CatalogAsset } from '../../../protocol/src/index.js';
 import { ThumbController } from '../controllers/thumb-controller.js';
 import { formatDuration } from '../domain/catalog/format.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
+import { consumeThumbStore } from '../context/services.js';
 import { icons } from './icons.js';
 
 export class AssetTile extends LitElement {
   static override properties = {
     asset: { attribute: false },
-    thumbs: { attribute: false },
     selected: { type: Boolean, reflect: true },
     selecting: { type: Boolean },
     selectable: { type: Boolean },
   };
   declare asset: CatalogAsset | undefined;
-  declare thumbs: ThumbStore | null;
   /** Multi-select: this tile is selected; while `selecting`, a click selects instead of opening. */
   declare selected: boolean;
   declare selecting: boolean;
@@ -54,12 +52,12 @@ export class AssetTile extends LitElement {
     svg { width: 18px; height: 18px; fill: currentColor; filter: drop-shadow(0 1px 2px rgb(0 0 0 / 0.6)); }
   `;
 
-  private readonly thumb = new ThumbController(this, () => [this.thumbs, this.asset?.hash] as const);
+  private readonly thumbs = consumeThumbStore(this);
+  private readonly thumb = new ThumbController(this, () => [this.thumbs.value ?? null, this.asset?.hash] as const);
 
   constructor() {
     super();
     this.asset = undefined;
-    this.thumbs = null;
     this.selected = false;
     this.selecting = false;
     this.selectable = false;

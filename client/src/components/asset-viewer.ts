@@ -1,8 +1,10 @@
 /**
  * Full-screen viewer: preview then original (or the video), metadata panel, previous/next,
  * favourite and trash/restore. Keys: ←/→ move, Esc closes, f favourites, Delete trashes.
+ * Touch: swipe left/right for next/previous, swipe down to close. An address naming an asset
+ * that is not in the view (deleted, or not shared with this user) shows `missing`.
  *
- *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false} .thumbs=${thumbs}
+ *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false}
  *     @sbx-close=${close} @sbx-next=${next} @sbx-favorite=${fav} @sbx-trash=${trash}></sbx-asset-viewer>
  */
 import { LitElement, css, html, nothing } from 'lit';
@@ -10,7 +12,8 @@ import type { CatalogAsset } from '../../../protocol/src/index.js';
 import { ViewerImageController } from '../controllers/viewer-image-controller.js';
 import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalog/format.js';
 import { formatBytes } from '../domain/import/import-state.js';
-import { originalUrl, playableVideoUrl, type ThumbStore } from '../domain/storage/thumb-store.js';
+import { originalUrl, playableVideoUrl } from '../domain/storage/thumb-store.js';
+import { consumeThumbStore } from '../context/services.js';
 import { icons } from './icons.js';
 import './place-info.js'; // issue 15: the place's name
 import { buttonStyles } from './theme.js';
@@ -18,26 +21,30 @@ import { buttonStyles } from './theme.js';
 export class AssetViewer extends LitElement {
   static override properties = {
     asset: { attribute: false },
-    thumbs: { attribute: false },
     hasPrev: { type: Boolean },
     hasNext: { type: Boolean },
     foreign: { type: Boolean },
+    missing: { type: Boolean },
     showInfo: { state: true },
   };
   declare asset: CatalogAsset | undefined;
-  declare thumbs: ThumbStore | null;
   declare hasPrev: boolean;
   declare hasNext: boolean;
   /** Not in my catalog (a photo of an album shared with me): no favourite, album or trash actions. */
   declare foreign: boolean;
   declare showInfo: boolean;
+  /** No asset, and the view has loaded: the address names a photo this user cannot see. */
+  declare missing: boolean;
 
   static override styles = [
     buttonStyles,
     css`
-      :host { position: fixed; inset: 0; z-index: 50; display: flex; background: #000; color: #fff; }
-      .stage { position: relative; flex: 1; min-width: 0; display: grid; place-items: center; }
-      img.media, video.media { max-width: 100%; max-height: 100vh; object-fit: contain; display: block; }
+      :host { position: fixed; inset: 0; z-index: 50; display: flex; background: #000; color: #fff; height: 100dvh; }
+      .stage { position: relative; flex: 1; min-width: 0; display: grid; place-items: center; overflow: hidden; touch-action: none; }
+      img.media, video.media { position: absolute; inset: 0; margin: auto; max-width: 100%; max-height: 100%; object-fit: contain; display: block; transition: transform 0.2s; }
+      .stage.dragging .media { transition: none; }
+      .gone { display: grid; justify-items: center; gap: 12px; max-width: 320px; text-align: center; padding: 0 24px; color: rgb(255 255 255 / 0.8); }
+      .gone h2 { margin: 0; font-size: 18px; font-weight: 500; color: #fff; }
       .missing { color: var(--sbx-text-dim); display: grid; justify-items: center; gap: 12px; }
       .missing svg { width: 56px; height: 56px; }
       .bar { position: absolute; inset: 0 0 auto 0; display: flex; align-items: center; gap: 4px; padding: 10px 12px; background: linear-gradient(rgb(0 0 0 / 0.6), transparent); z-index: 2; }
@@ -57,19 +64,27 @@ export class AssetViewer extends LitElement {
       dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--sbx-text-dim); margin-bottom: 3px; }
       dd { margin: 0; font-size: 14px; word-break: break-word; }
       .trashed { margin-bottom: 16px; padding: 10px 12px; border-radius: 8px; background: var(--sbx-danger-soft); color: var(--sbx-danger); font-size: 13px; }
+      @media (max-width: 700px) {
+        .bar { padding: max(6px, env(safe-area-inset-top)) 4px 6px; gap: 0; }
+        .bar .title, .bar .shared-note { display: none; }
+        .nav { width: 40px; height: 40px; }
+        .nav.prev { left: 6px; }
+        .nav.next { right: 6px; }
+      }
       @media (max-width: 800px) { aside { position: absolute; inset: auto 0 0 0; width: auto; max-height: 50vh; border-left: none; border-top: 1px solid var(--sbx-border); z-index: 3; } }
     `,
   ];
 
-  private readonly image = new ViewerImageController(this, () => [this.asset, this.thumbs] as const);
+  private readonly thumbs = consumeThumbStore(this);
+  private readonly image = new ViewerImageController(this, () => [this.asset, this.thumbs.value ?? null] as const);
 
   constructor() {
     super();
     this.asset = undefined;
-    this.thumbs = null;
     this.hasPrev = false;
     this.hasNext = false;
     this.foreign = false;
+    this.missing = false;
     this.showInfo = window.innerWidth > 900;
   }
 
@@ -85,30 +100,79 @@ export class AssetViewer extends LitElement {
 
   override render() {
     const a = this.asset;
-    if (!a) return nothing;
+    if (!a) return this.renderGone();
     const trashed = a.trashedAt !== null;
-    return html`<div class="stage" data-testid="viewer" data-asset-id=${a.id}>
+    return html`<div class="stage" data-testid="viewer" data-asset-id=${a.id} @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove}
+        @pointerup=${this.onPointerUp} @pointercancel=${this.onPointerCancel}>
         <div class="bar">
-          <button class="icon-btn" title="Close (Esc)" data-testid="viewer-close" @click=${() => this.emit('sbx-close')}>${icons.back}</button>
+          <button class="icon-btn" title="Close (Esc)" aria-label="Close" data-testid="viewer-close" @click=${() => this.emit('sbx-close')}>${icons.back}</button>
           <span class="title">${a.name}</span>
           <span class="spacer"></span>
           ${this.foreign
             ? html`<span class="shared-note" data-testid="viewer-shared">Shared with you</span>`
             : trashed
-            ? html`<button class="icon-btn" title="Restore" data-testid="viewer-restore" @click=${() => this.emit('sbx-restore')}>${icons.restore}</button>`
-            : html`<button class="icon-btn ${a.favorite ? 'on' : ''}" title="Favourite (f)" aria-pressed=${a.favorite} data-testid="viewer-favorite" @click=${() => this.emit('sbx-favorite')}>
+            ? html`<button class="icon-btn" title="Restore" aria-label="Restore" data-testid="viewer-restore" @click=${() => this.emit('sbx-restore')}>${icons.restore}</button>`
+            : html`<button class="icon-btn ${a.favorite ? 'on' : ''}" title="Favourite (f)" aria-label="Favourite" aria-pressed=${a.favorite} data-testid="viewer-favorite" @click=${() => this.emit('sbx-favorite')}>
                   ${a.favorite ? icons.heart : icons.heartOutline}
                 </button>
-                <button class="icon-btn" title="Add to album" data-testid="viewer-add-to-album" @click=${() => this.emit('sbx-add-to-album')}>${icons.album}</button>
-                <button class="icon-btn" title="Move to trash (Delete)" data-testid="viewer-trash" @click=${() => this.emit('sbx-trash')}>${icons.trash}</button>`}
-          <button class="icon-btn" title="Info" aria-pressed=${this.showInfo} data-testid="viewer-info-toggle" @click=${() => (this.showInfo = !this.showInfo)}>${icons.info}</button>
+                <button class="icon-btn" title="Add to album" aria-label="Add to album" data-testid="viewer-add-to-album" @click=${() => this.emit('sbx-add-to-album')}>${icons.album}</button>
+                <button class="icon-btn" title="Move to trash (Delete)" aria-label="Move to trash" data-testid="viewer-trash" @click=${() => this.emit('sbx-trash')}>${icons.trash}</button>`}
+          <button class="icon-btn" title="Info" aria-label="Info" aria-pressed=${this.showInfo} data-testid="viewer-info-toggle" @click=${() => (this.showInfo = !this.showInfo)}>${icons.info}</button>
         </div>
-        ${this.hasPrev ? html`<button class="icon-btn nav prev" title="Previous (←)" data-testid="viewer-prev" @click=${() => this.emit('sbx-prev')}>${icons.prev}</button>` : nothing}
-        ${this.hasNext ? html`<button class="icon-btn nav next" title="Next (→)" data-testid="viewer-next" @click=${() => this.emit('sbx-next')}>${icons.next}</button>` : nothing}
+        ${this.hasPrev ? html`<button class="icon-btn nav prev" title="Previous (←)" aria-label="Previous" data-testid="viewer-prev" @click=${() => this.emit('sbx-prev')}>${icons.prev}</button>` : nothing}
+        ${this.hasNext ? html`<button class="icon-btn nav next" title="Next (→)" aria-label="Next" data-testid="viewer-next" @click=${() => this.emit('sbx-next')}>${icons.next}</button>` : nothing}
         ${this.renderMedia(a)}
       </div>
       ${this.showInfo ? this.renderInfo(a) : nothing}`;
   }
+
+  private renderGone() {
+    const close = html`<div class="bar"><button class="icon-btn" title="Close (Esc)" aria-label="Close" data-testid="viewer-close" @click=${() => this.emit('sbx-close')}>${icons.back}</button></div>`;
+    return html`<div class="stage" data-testid="viewer" data-asset-id="">
+      ${close}
+      ${this.missing
+        ? html`<div class="gone" role="alert" data-testid="viewer-not-found">${icons.image}<h2>Photo not found</h2>
+            <span>It was deleted, or it is not shared with you. Check that you are signed in as the right user.</span></div>`
+        : html`<div class="gone" data-testid="viewer-loading">Loading…</div>`}
+    </div>`;
+  }
+
+  /** Swipe: left/right steps, down closes; the photo follows the finger until released. */
+  private swipe: { id: number; x: number; y: number; dx: number; dy: number } | null = null;
+
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    if (e.pointerType === 'mouse' || (e.target as Element).closest('button, aside, video')) return;
+    this.swipe = { id: e.pointerId, x: e.clientX, y: e.clientY, dx: 0, dy: 0 };
+  };
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    const s = this.swipe;
+    if (!s || s.id !== e.pointerId) return;
+    s.dx = e.clientX - s.x;
+    s.dy = e.clientY - s.y;
+    const stage = e.currentTarget as HTMLElement;
+    stage.classList.add('dragging');
+    const media = stage.querySelector<HTMLElement>('.media');
+    if (media) media.style.transform = Math.abs(s.dx) > Math.abs(s.dy) ? `translateX(${s.dx}px)` : `translateY(${Math.max(0, s.dy)}px)`;
+  };
+
+  private readonly onPointerUp = (e: PointerEvent): void => {
+    const s = this.swipe;
+    this.onPointerCancel(e);
+    if (!s || s.id !== e.pointerId) return;
+    const horizontal = Math.abs(s.dx) > 60 && Math.abs(s.dx) > Math.abs(s.dy) * 1.5;
+    if (horizontal && s.dx < 0 && this.hasNext) this.emit('sbx-next');
+    else if (horizontal && s.dx > 0 && this.hasPrev) this.emit('sbx-prev');
+    else if (s.dy > 100 && s.dy > Math.abs(s.dx) * 1.5) this.emit('sbx-close');
+  };
+
+  private readonly onPointerCancel = (e: PointerEvent): void => {
+    this.swipe = null;
+    const stage = e.currentTarget as HTMLElement;
+    stage.classList.remove('dragging');
+    const media = stage.querySelector<HTMLElement>('.media');
+    if (media) media.style.transform = '';
+  };
 
   private renderMedia(a: CatalogAsset) {
     if (a.kind === 'video') {

@@ -11,7 +11,6 @@ import type { AssetId, CatalogAsset } from '../../../protocol/src/index.js';
 import { formatDay } from '../domain/catalog/format.js';
 import type { DayRun, TimelineView } from '../domain/catalog/timeline-index.js';
 import type { TimelineLayout } from '../domain/catalog/timeline-layout.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import './asset-tile.js';
 
 /** Days up to this size get a photos/videos label; bigger ones say "items" rather than read every asset. */
@@ -24,7 +23,6 @@ export class DayGroup extends LitElement {
     layout: { attribute: false },
     fromRow: { type: Number },
     toRow: { type: Number },
-    thumbs: { attribute: false },
     selection: { attribute: false },
   };
   /** Multi-select: the selected ids (a new Set on every change), or null when not selectable. */
@@ -34,7 +32,6 @@ export class DayGroup extends LitElement {
   declare layout: TimelineLayout | undefined;
   declare fromRow: number;
   declare toRow: number;
-  declare thumbs: ThumbStore | null;
 
   static override styles = css`
     :host { display: block; }
@@ -50,7 +47,6 @@ export class DayGroup extends LitElement {
     this.layout = undefined;
     this.fromRow = 0;
     this.toRow = 0;
-    this.thumbs = null;
     this.selection = null;
   }
 
@@ -79,7 +75,6 @@ export class DayGroup extends LitElement {
           data-favorite=${c.asset.favorite}
           style="left: ${c.x}px; top: ${c.y}px; width: ${layout.cell}px; height: ${layout.cell}px"
           .asset=${c.asset}
-          .thumbs=${this.thumbs}
           .selected=${this.selection?.has(c.asset.id) ?? false}
           .selecting=${(this.selection?.size ?? 0) > 0}
           .selectable=${this.selection !== null}

@@ -2,12 +2,12 @@
  * A round crop of one face from its photo's thumbnail (CSS background sizing, no canvas): the
  * face box is grown by 40 % and squared in image pixels so the whole head shows.
  *
- *   <sbx-face-crop .face=${cluster.cover} .thumbs=${thumbStore}></sbx-face-crop>
+ *   <sbx-face-crop .face=${cluster.cover}></sbx-face-crop>
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { ThumbController } from '../controllers/thumb-controller.js';
+import { consumeThumbStore } from '../context/services.js';
 import type { FaceRef } from '../domain/ml/people-index.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 
 /** The face box grown and squared, relative to the image, clamped inside it. */
 export const faceSquare = (face: FaceRef, grow = 1.4): { x: number; y: number; w: number; h: number } => {
@@ -20,21 +20,20 @@ export const faceSquare = (face: FaceRef, grow = 1.4): { x: number; y: number; w
 };
 
 export class FaceCrop extends LitElement {
-  static override properties = { face: { attribute: false }, thumbs: { attribute: false } };
+  static override properties = { face: { attribute: false } };
   declare face: FaceRef | undefined;
-  declare thumbs: ThumbStore | null;
 
   static override styles = css`
     :host { display: block; aspect-ratio: 1; border-radius: 50%; overflow: hidden; background: var(--sbx-surface-2) no-repeat; }
     div { width: 100%; height: 100%; background-repeat: no-repeat; }
   `;
 
-  private readonly thumb = new ThumbController(this, () => [this.thumbs, this.face?.asset] as const);
+  private readonly thumbs = consumeThumbStore(this);
+  private readonly thumb = new ThumbController(this, () => [this.thumbs.value ?? null, this.face?.asset] as const);
 
   constructor() {
     super();
     this.face = undefined;
-    this.thumbs = null;
   }
 
   override render() {

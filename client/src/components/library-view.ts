@@ -11,6 +11,7 @@ import type { AssetId } from '../../../protocol/src/index.js';
 import { CatalogController } from '../controllers/catalog-controller.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
+import { DropImportController } from '../controllers/drop-import-controller.js';
 import { MlController } from '../controllers/ml-controller.js'; // issue 6: people and search
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
 import { SelectionController } from '../controllers/selection-controller.js'; // albums
@@ -23,13 +24,19 @@ import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
-import './admin-users-view.js'; // issue 13: Users page
-import './account-settings-view.js'; // issue 13: Account settings
+import './admin-users-view.js'; // issue 13
+import './account-settings-view.js'; // issue 13
 import './app-toolbar.js';
 import './asset-viewer.js';
 import './drop-overlay.js';
 import './import-panel.js';
 import './timeline-view.js';
+import type { TimelineViewElement } from './timeline-view.js';
+import './bottom-nav.js';
+import { RouterController } from '../router/router-controller.js';
+import { ContextProvider } from '@lit/context';
+import { thumbStoreContext } from '../context/services.js';
+import { RouteView, formatRoute, sectionOf, timelineRoute, withoutPhoto, type Route } from '../router/route.js';
 import './people-view.js';
 import './person-view.js';
 import './search-view.js';
@@ -43,39 +50,28 @@ import './share-dialog.js';
 export const LibrarySection = { timeline: 'timeline', people: 'people', person: 'person', search: 'search', albums: 'albums', album: 'album' } as const;
 export type LibrarySection = (typeof LibrarySection)[keyof typeof LibrarySection];
 
-const hasFiles = (event: DragEvent): boolean => event.dataTransfer?.types.includes('Files') ?? false;
+/** The tab title per section (the toolbar shows the same section as current). */
+const TITLES: Readonly<Record<RouteView, string>> = {
+  timeline: 'Photos', favorites: 'Favourites', trash: 'Trash', albums: 'Albums', album: 'Albums', people: 'People', person: 'People',
+  search: 'Search', adminJobs: 'Jobs', adminUsers: 'Users', account: 'Account settings', notFound: 'Not found',
+};
 
 export class LibraryView extends LitElement {
   static override properties = {
     library: { attribute: false },
-    filter: { state: true },
-    openId: { state: true },
-    dragging: { state: true },
-    adminJobs: { state: true }, // issue 5: admin Jobs page
-    accountPage: { state: true }, // issue 13: 'users' | 'settings' | null
-    section: { state: true },
-    personId: { state: true },
     showHiddenPeople: { state: true },
-    query: { state: true },
-    searchFilters: { state: true },
-    albumId: { state: true },
   };
-  declare albumId: string | null;
-  declare section: LibrarySection;
-  declare personId: string | null;
   declare showHiddenPeople: boolean;
-  declare query: string;
-  declare searchFilters: SearchFilters;
   declare library: LibrarySession | null;
-  declare filter: TimelineFilter;
-  declare openId: AssetId | null;
-  declare dragging: boolean;
-  declare adminJobs: boolean; // issue 5: admin Jobs page
-  declare accountPage: 'users' | 'settings' | null; // issue 13
 
   static override styles = css`
     :host { display: block; min-height: 100vh; }
     input[type='file'] { display: none; }
+    .not-found { max-width: 480px; margin: 12vh auto; padding: 0 24px; text-align: center; }
+    .not-found h2 { font-size: 22px; font-weight: 500; margin: 0 0 8px; }
+    .not-found p { color: var(--sbx-text-dim); line-height: 1.5; }
+    .not-found a { color: var(--sbx-accent-text); }
+    @media (max-width: 700px) { main { padding-bottom: calc(64px + env(safe-area-inset-bottom)); } }
   `;
 
   private readonly catalog = new CatalogController(this, () => this.library);
@@ -85,94 +81,115 @@ export class LibraryView extends LitElement {
   private readonly albums = new AlbumsController(this, () => this.library);
   private readonly shared = new SharedAlbumsController(this, () => this.library);
   private readonly select = new SelectionController(this, this.albums, {
-    view: () => this.currentView(), busy: () => this.openId !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
+    view: () => this.currentView(), busy: () => this.router.route.photo !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
     keep: () => {
       if (this.section !== LibrarySection.album) return (id) => this.catalog.get(id)?.trashedAt === null;
       const { position } = this.currentView();
       return (id) => position.get(id) !== undefined;
     },
   });
-  private dragDepth = 0;
+  private readonly router = new RouterController(this);
+  /** The thumb store for every tile, face and viewer below (no property passing). */
+  private readonly thumbStore = new ContextProvider(this, { context: thumbStoreContext, initialValue: null });
+  private lastSection: RouteView | null = null;
+  private lastSearch: string | null = null;
+  private wasOnTimeline = false;
+  private readonly drop = new DropImportController(this, (files) => this.imports.importFiles(files));
 
   constructor() {
     super();
     this.library = null;
-    this.filter = TimelineFilter.all;
-    this.openId = null;
-    this.dragging = false;
-    this.adminJobs = false; // issue 5: admin Jobs page
-    this.accountPage = null; // issue 13
-    this.section = LibrarySection.timeline;
-    this.personId = null;
     this.showHiddenPeople = false;
-    this.query = '';
-    this.searchFilters = {};
-    this.albumId = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('dragenter', this.onDragEnter);
-    window.addEventListener('dragover', this.onDragOver);
-    window.addEventListener('dragleave', this.onDragLeave);
-    window.addEventListener('drop', this.onDrop);
+    this.addEventListener('sbx-navigate', this.onNavigate);
+    // The timeline restores its position from the address (?at=), not from the browser.
+    history.scrollRestoration = 'manual';
   }
 
   override disconnectedCallback(): void {
-    window.removeEventListener('dragenter', this.onDragEnter);
-    window.removeEventListener('dragover', this.onDragOver);
-    window.removeEventListener('dragleave', this.onDragLeave);
-    window.removeEventListener('drop', this.onDrop);
+    this.removeEventListener('sbx-navigate', this.onNavigate);
     super.disconnectedCallback();
   }
 
+  /** Section changes clear the selection, refresh shared albums and run the address's search. */
+  protected override willUpdate(): void {
+    const thumbs = this.library?.thumbs ?? null;
+    if (this.thumbStore.value !== thumbs) this.thumbStore.setValue(thumbs);
+    const route = this.router.route;
+    const section = sectionOf(route);
+    if (section !== this.lastSection) {
+      if (section === RouteView.albums) this.shared.refresh(); // albums shared with me since
+      if (this.lastSection !== null) this.select.clear();
+      this.lastSection = section;
+    }
+    if (route.view === RouteView.search) {
+      const key = formatRoute(withoutPhoto(route));
+      if (key !== this.lastSearch && this.library) {
+        this.lastSearch = key;
+        void this.ml.runSearch(route.q, route.filters);
+      }
+    } else this.lastSearch = null;
+    document.title = `${TITLES[section]} · Shoebox`;
+  }
+
+  /** A reload or Back onto the timeline at a date scrolls there once the timeline shows. */
+  protected override updated(): void {
+    const route = this.router.route;
+    const onTimeline = route.view === RouteView.timeline;
+    if (onTimeline && !this.wasOnTimeline && route.at !== null) {
+      const at = route.at;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<TimelineViewElement>('sbx-timeline-view')?.scrollToDay(at));
+    }
+    this.wasOnTimeline = onTimeline;
+  }
+
   override render() {
+    const route = this.router.route;
     const view = this.currentView();
     const user = this.library?.session.user;
-    const at = this.openId ? view.position.get(this.openId) : undefined;
+    const openId = route.photo;
+    const at = openId ? view.position.get(openId) : undefined;
     // A shared album's photo may not be in my catalog: the view holds it.
-    const open = this.openId ? (this.catalog.get(this.openId) ?? (at === undefined ? undefined : view.order[at])) : undefined;
+    const open = openId ? (this.catalog.get(openId) ?? (at === undefined ? undefined : view.order[at])) : undefined;
     const showPanel = this.imports.items.length > 0 || this.imports.interrupted > 0;
+    const adminJobs = route.view === RouteView.adminJobs && (user?.isOwner ?? false);
+    const adminUsers = route.view === RouteView.adminUsers && (user?.isOwner ?? false); // issue 13
+    const account = route.view === RouteView.account; // issue 13
     return html`
       <sbx-app-toolbar
-        .filter=${this.filter}
+        .section=${sectionOf(route)}
         .status=${this.connection.status}
         .pending=${this.connection.pending}
         .statusDetail=${this.connection.lastError}
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
-        @sbx-filter=${(e: CustomEvent<TimelineFilter>) => this.show(LibrarySection.timeline, () => (this.filter = e.detail))}
-        .section=${this.section === LibrarySection.person ? LibrarySection.people : this.section === LibrarySection.album ? LibrarySection.albums : this.section}
-        @sbx-albums=${() => this.show(LibrarySection.albums)}
         .mlProgress=${this.ml.progress}
         .query=${this.query}
-        @sbx-people=${() => this.show(LibrarySection.people)}
         @sbx-search-focus=${() => this.ml.warm()}
         @sbx-search=${(e: CustomEvent<string>) => this.search(e.detail, this.searchFilters)}
         @sbx-import=${this.pickFiles}
         .isOwner=${user?.isOwner ?? false}
-        @sbx-admin-jobs=${() => ((this.adminJobs = true), (this.accountPage = null))}
-        @sbx-admin-users=${() => ((this.accountPage = 'users'), (this.adminJobs = false))}
-        @sbx-account-settings=${() => ((this.accountPage = 'settings'), (this.adminJobs = false))}
       ></sbx-app-toolbar>
-      ${this.accountPage === 'users' /* issue 13 */
-        ? html`<sbx-admin-users-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.accountPage = null)}></sbx-admin-users-view>`
-        : this.accountPage === 'settings'
-          ? html`<sbx-account-settings-view .token=${this.library?.session.token ?? null} .name=${user?.name ?? ''} @sbx-close=${() => (this.accountPage = null)}></sbx-account-settings-view>`
-          : nothing}
-      ${this.adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
-        ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => (this.adminJobs = false)}></sbx-admin-jobs-view>`
+      ${adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
+        ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => this.router.go(timelineRoute())}></sbx-admin-jobs-view>`
         : nothing}
-      <main data-testid="library" ?hidden=${this.adminJobs || this.accountPage !== null} @sbx-select=${this.select.onSelect}>
+      ${adminUsers
+        ? html`<sbx-admin-users-view .token=${this.library?.session.token ?? null} @sbx-close=${() => this.router.go(timelineRoute())}></sbx-admin-users-view>`
+        : account
+          ? html`<sbx-account-settings-view .token=${this.library?.session.token ?? null} .name=${user?.name ?? ''} @sbx-close=${() => this.router.go(timelineRoute())}></sbx-account-settings-view>`
+          : nothing}
+      <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs || adminUsers || account} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
         ${this.renderSection()}
         <sbx-timeline-view
-          style=${this.section === LibrarySection.timeline ? '' : 'display:none'}
+          style=${this.filterRoute() ? '' : 'display:none'}
           .view=${view}
-          .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
           .selection=${this.section === LibrarySection.timeline && this.filter !== TimelineFilter.trash ? this.select.ids : null}
           @sbx-import=${this.pickFiles}
-          @sbx-open=${(e: CustomEvent<AssetId>) => (this.openId = e.detail)}
+          @sbx-at=${(e: CustomEvent<string | null>) => route.view === RouteView.timeline && route.photo === null && this.router.replace({ ...route, at: e.detail })}
           @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
         ></sbx-timeline-view>
       </main>
@@ -183,14 +200,14 @@ export class LibraryView extends LitElement {
         data-testid="import-input"
         @change=${(e: Event) => this.importFrom(e.target as HTMLInputElement)}
       />
-      ${open
+      ${openId !== null
         ? html`<sbx-asset-viewer
             .asset=${open}
-            .thumbs=${this.library?.thumbs ?? null}
+            .missing=${open === undefined && this.viewReady()}
             .hasPrev=${at !== undefined && at > 0}
             .hasNext=${at !== undefined && at < view.order.length - 1}
-            .foreign=${this.catalog.get(open.id) === undefined}
-            @sbx-close=${() => (this.openId = null)}
+            .foreign=${open !== undefined && this.catalog.get(open.id) === undefined}
+            @sbx-close=${() => this.router.back(withoutPhoto(route))}
             @sbx-prev=${() => this.step(-1)}
             @sbx-next=${() => this.step(1)}
             @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
@@ -207,107 +224,167 @@ export class LibraryView extends LitElement {
             @sbx-clear=${() => this.imports.clearFinished()}
           ></sbx-import-panel>`
         : nothing}
-      ${this.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
-      ${this.select.ids.size > 0 && !open
+      ${this.drop.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
+      ${this.select.ids.size > 0 && !openId
         ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
-            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.section === LibrarySection.album ? this.albumId : null)}></sbx-selection-bar>`
+            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.albumId)}></sbx-selection-bar>`
         : nothing}
       ${this.shared.dialogFor !== null ? this.renderShareDialog(this.shared.dialogFor) : nothing}
       ${this.select.picking
         ? html`<sbx-album-picker .albums=${[...this.albumCards(), ...this.shared.cards().filter((c) => c.access !== 'read')]} .count=${this.select.picking.length}
             @sbx-album-pick=${(e: CustomEvent<AlbumPick>) => this.select.pick(e.detail)} @sbx-close=${() => this.select.pickFor(null)}></sbx-album-picker>`
         : nothing}
+      <sbx-bottom-nav .section=${sectionOf(route)}></sbx-bottom-nav>
     `;
   }
 
   private renderSection() {
-    const thumbs = this.library?.thumbs ?? null;
-    const open = (e: CustomEvent<AssetId>) => (this.openId = e.detail);
+    const route = this.router.route;
     const favorite = (e: CustomEvent<AssetId>) => {
       this.catalog.toggleFavorite(e.detail);
       // Search hits are snapshots: search again so hearts (and a favourites filter) are current.
-      if (this.section === LibrarySection.search) void this.ml.runSearch(this.query, this.searchFilters);
+      if (route.view === RouteView.search) void this.ml.runSearch(route.q, route.filters);
     };
-    switch (this.section) {
-      case LibrarySection.timeline:
+    switch (route.view) {
+      case RouteView.timeline:
+      case RouteView.favorites:
+      case RouteView.trash:
+      case RouteView.adminJobs:
+        return route.view === RouteView.adminJobs && !this.library?.session.user.isOwner ? this.renderNotFound('Only the server owner can see the jobs page.') : nothing;
+      case RouteView.adminUsers:
+        return this.library?.session.user.isOwner ? nothing : this.renderNotFound('Only an administrator can manage users.');
+      case RouteView.account:
         return nothing;
-      case LibrarySection.people:
-        return html`<sbx-people-view .people=${this.ml.people({ hidden: this.showHiddenPeople })} .showHidden=${this.showHiddenPeople} .thumbs=${thumbs} .progress=${this.ml.progress}
+      case RouteView.notFound:
+        return this.renderNotFound('There is no page at this address.');
+      case RouteView.people:
+        return html`<sbx-people-view .people=${this.ml.people({ hidden: this.showHiddenPeople })} .showHidden=${this.showHiddenPeople} .progress=${this.ml.progress}
           @sbx-show-hidden=${(e: CustomEvent<boolean>) => (this.showHiddenPeople = e.detail)}
-          @sbx-person=${(e: CustomEvent<string>) => this.show(LibrarySection.person, () => (this.personId = e.detail))}></sbx-people-view>`;
-      case LibrarySection.person: {
-        const person = this.personId === null ? undefined : this.ml.person(this.personId);
-        const act = (change: (id: string) => string | void) => person && (this.personId = change(person.id) || person.id);
-        return html`<sbx-person-view .person=${person} .people=${this.ml.people({ hidden: true })} .view=${this.currentView()} .thumbs=${thumbs}
-          @sbx-back=${() => this.show(LibrarySection.people)} @sbx-open=${open} @sbx-favorite=${favorite}
+          @sbx-person=${(e: CustomEvent<string>) => this.router.go({ view: RouteView.person, id: e.detail, photo: null })}></sbx-people-view>`;
+      case RouteView.person: {
+        const person = this.ml.person(route.id);
+        const act = (change: (id: string) => string | void) => {
+          if (!person) return;
+          const id = change(person.id) || person.id;
+          if (id !== route.id) this.router.replace({ ...route, id });
+        };
+        return html`<sbx-person-view .person=${person} .people=${this.ml.people({ hidden: true })} .view=${this.currentView()}
+          @sbx-back=${() => this.router.go({ view: RouteView.people, photo: null })} @sbx-favorite=${favorite}
           @sbx-name=${(e: CustomEvent<string>) => act((id) => this.ml.namePerson(id, e.detail))}
           @sbx-hide=${(e: CustomEvent<boolean>) => act((id) => this.ml.hidePerson(id, e.detail))}
           @sbx-merge=${(e: CustomEvent<string>) => act((id) => this.ml.mergePeople(e.detail, id))}
           @sbx-remove-face=${(e: CustomEvent<string>) => act(() => this.ml.removeFace(e.detail))}
           @sbx-move-face=${(e: CustomEvent<{ face: string; to: string }>) => act(() => void this.ml.moveFace(e.detail.face, e.detail.to))}></sbx-person-view>`;
       }
-      case LibrarySection.albums:
+      case RouteView.albums:
         return html`<sbx-albums-view .albums=${this.albumCards()} .shared=${this.shared.cards()} .sharedIds=${new Set(this.albumCards().map((a) => a.id).filter((a) => this.shared.isShared(a)))}
-          .thumbs=${thumbs} @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
+          @sbx-album=${(e: CustomEvent<string>) => this.openAlbum(e.detail)}
           @sbx-create-album=${() => this.openAlbum(this.albums.create('Untitled', []))}></sbx-albums-view>`;
-      case LibrarySection.album: {
-        const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
-        const id = this.albumId ?? '';
+      case RouteView.album: {
+        const id = route.id;
+        const album = this.albums.album(id);
+        const back = () => this.router.go({ view: RouteView.albums, photo: null });
         if (!album) {
           const card = this.shared.card(id);
-          return html`<sbx-album-view .album=${card} .sharedBy=${card?.ownerName ?? ''} .view=${this.currentView()} .thumbs=${thumbs} .selection=${null}
-            @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open}></sbx-album-view>`;
+          return html`<sbx-album-view .album=${card} .sharedBy=${card?.ownerName ?? ''} .view=${this.currentView()} .selection=${null}
+            @sbx-back=${back}></sbx-album-view>`;
         }
         const view = this.currentView();
         return html`<sbx-album-view .album=${{ ...summarizeAlbum(album, (a) => this.catalog.get(a)), count: view.count }} .shared=${this.shared.isShared(id)}
-          .view=${view} .thumbs=${thumbs} .selection=${this.select.ids} @sbx-share=${() => void this.shared.openDialog(id)}
-          @sbx-back=${() => this.show(LibrarySection.albums)} @sbx-open=${open} @sbx-favorite=${favorite}
+          .view=${view} .selection=${this.select.ids} @sbx-share=${() => void this.shared.openDialog(id)}
+          @sbx-back=${back} @sbx-favorite=${favorite}
           @sbx-rename-album=${(e: CustomEvent<string>) => this.albums.rename(id, e.detail)}
-          @sbx-delete-album=${() => { this.albums.delete(id); this.show(LibrarySection.albums); }}></sbx-album-view>`;
+          @sbx-delete-album=${() => { this.albums.delete(id); this.router.replace({ view: RouteView.albums, photo: null }); }}></sbx-album-view>`;
       }
-      case LibrarySection.search:
-        return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${this.searchFilters} .thumbs=${thumbs}
-          .personName=${this.searchFilters.person === undefined ? '' : (this.ml.person(this.searchFilters.person)?.name ?? '')}
-          @sbx-search-person=${(e: CustomEvent<string>) => this.search('', { ...this.searchFilters, person: e.detail })}
-          @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(this.query, e.detail)} @sbx-open=${open} @sbx-favorite=${favorite}></sbx-search-view>`;
+      case RouteView.search:
+        return html`<sbx-search-view .result=${this.ml.searchResult} .error=${this.ml.searchError} .filters=${route.filters}
+          .personName=${route.filters.person === undefined ? '' : (this.ml.person(route.filters.person)?.name ?? '')}
+          @sbx-search-person=${(e: CustomEvent<string>) => this.search('', { ...route.filters, person: e.detail })}
+          @sbx-filters=${(e: CustomEvent<SearchFilters>) => this.search(route.q, e.detail)} @sbx-favorite=${favorite}></sbx-search-view>`;
     }
+  }
+
+  private renderNotFound(message: string) {
+    return html`<section class="not-found" data-testid="not-found" role="alert">
+      <h2>Not found</h2><p>${message}</p>
+      <a href="/" @click=${(e: Event) => { e.preventDefault(); this.router.go(timelineRoute()); }}>Go to Photos</a>
+    </section>`;
+  }
+
+  /** The router's current section, as the main area groups it. */
+  private get section(): LibrarySection {
+    const view = this.router.route.view;
+    return view === RouteView.album || view === RouteView.albums || view === RouteView.people || view === RouteView.person || view === RouteView.search ? view : LibrarySection.timeline;
+  }
+
+  /** The timeline shows Photos, Favourites and Trash. */
+  private filterRoute(): boolean {
+    const view = this.router.route.view;
+    return view === RouteView.timeline || view === RouteView.favorites || view === RouteView.trash;
+  }
+
+  private get filter(): TimelineFilter {
+    const view = this.router.route.view;
+    return view === RouteView.favorites ? TimelineFilter.favorites : view === RouteView.trash ? TimelineFilter.trash : TimelineFilter.all;
+  }
+
+  private get albumId(): string | null {
+    const route = this.router.route;
+    return route.view === RouteView.album ? route.id : null;
+  }
+
+  private get query(): string {
+    const route = this.router.route;
+    return route.view === RouteView.search ? route.q : '';
+  }
+
+  private get searchFilters(): SearchFilters {
+    const route = this.router.route;
+    return route.view === RouteView.search ? route.filters : {};
+  }
+
+  /** Whether the current view has what it needs to say an asset is not in it (vs. still loading). */
+  private viewReady(): boolean {
+    return this.catalog.loaded && (this.router.route.view !== RouteView.search || this.ml.searchResult !== null);
   }
 
   /** The assets the main area shows, in order (the viewer steps through them). */
   private currentView() {
-    switch (this.section) {
-      case LibrarySection.person: {
-        const person = this.personId === null ? undefined : this.ml.person(this.personId);
+    const route = this.router.route;
+    switch (route.view) {
+      case RouteView.person: {
+        const person = this.ml.person(route.id);
         return listView((person?.assets ?? []).flatMap((id) => this.catalog.get(id) ?? []));
       }
-      case LibrarySection.search: {
+      case RouteView.search: {
         const order = (this.ml.searchResult?.hits ?? []).map((h) => h.asset);
         return { ...listView(order), order, position: new Map(order.map((a, i) => [a.id, i])) };
       }
-      case LibrarySection.album: {
-        const album = this.albumId === null ? undefined : this.albums.album(this.albumId);
+      case RouteView.album: {
+        const album = this.albums.album(route.id);
         // Mine: my members, then what others added to its room; shared with me: the room's members.
-        return orderedView(this.shared.albumAssets(this.albumId ?? '', album ? albumMembers(album, (a) => this.catalog.get(a)) : []));
+        return orderedView(this.shared.albumAssets(route.id, album ? albumMembers(album, (a) => this.catalog.get(a)) : []));
       }
       default:
         return this.catalog.view(this.filter);
     }
   }
 
-  private show(section: LibrarySection, then?: () => void): void {
-    if (section === LibrarySection.albums) this.shared.refresh(); // albums shared with me since
-    this.section = section;
-    this.select.clear();
-    this.adminJobs = false;
-    this.accountPage = null;
-    then?.();
-  }
+  private readonly openPhoto = (e: CustomEvent<AssetId>): void => {
+    e.stopPropagation();
+    this.router.go({ ...this.router.route, photo: e.detail });
+  };
 
-  private search(query: string, filters: SearchFilters): void {
-    this.query = query;
-    this.searchFilters = filters;
-    this.show(LibrarySection.search);
-    void this.ml.runSearch(query, filters);
+  private readonly onNavigate = (e: Event): void => {
+    const route = (e as CustomEvent<Route>).detail;
+    // Albums again: list the albums shared with me since (a section change does it too).
+    if (route.view === RouteView.albums && this.router.route.view === RouteView.albums) this.shared.refresh();
+    if (route.view === RouteView.timeline && this.router.route.view === RouteView.timeline) window.scrollTo({ top: 0 });
+    this.router.go(route);
+  };
+
+  private search(q: string, filters: SearchFilters): void {
+    this.router.go({ view: RouteView.search, q, filters, photo: null });
   }
 
   private renderShareDialog(id: string) {
@@ -329,7 +406,7 @@ export class LibraryView extends LitElement {
   }
 
   private openAlbum(id: string | null): void {
-    if (id !== null) this.show(LibrarySection.album, () => (this.albumId = id));
+    if (id !== null) this.router.go({ view: RouteView.album, id, photo: null });
   }
 
   private readonly pickFiles = (): void => {
@@ -345,10 +422,11 @@ export class LibraryView extends LitElement {
   /** Moves the viewer by one in the current view's order. */
   private step(delta: number): void {
     const view = this.currentView();
-    const at = this.openId ? view.position.get(this.openId) : undefined;
+    const route = this.router.route;
+    const at = route.photo ? view.position.get(route.photo) : undefined;
     if (at === undefined) return;
     const next = view.order[at + delta];
-    if (next) this.openId = next.id;
+    if (next) this.router.replace({ ...route, photo: next.id });
   }
 
   /** Trash/restore takes the asset out of this view: show the next one, or close. */
@@ -357,37 +435,10 @@ export class LibraryView extends LitElement {
     const at = view.position.get(id);
     const neighbour = at === undefined ? undefined : (view.order[at + 1] ?? view.order[at - 1]);
     action();
-    this.openId = neighbour?.id ?? null;
+    const route = this.router.route;
+    if (neighbour) this.router.replace({ ...route, photo: neighbour.id });
+    else this.router.back(withoutPhoto(route));
   }
-
-  private readonly onDragEnter = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth++;
-    this.dragging = true;
-  };
-
-  private readonly onDragOver = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
-    this.dragging = true;
-  };
-
-  private readonly onDragLeave = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (this.dragDepth === 0) this.dragging = false;
-  };
-
-  private readonly onDrop = (event: DragEvent): void => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth = 0;
-    this.dragging = false;
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length > 0) this.imports.importFiles(files);
-  };
 }
 
 if (!customElements.get('sbx-library-view')) customElements.define('sbx-library-view', LibraryView);

@@ -6,21 +6,19 @@
  * Test ids: `people-view`, `people-empty`, `people-show-hidden` (aria-pressed), `person-tile` (data-person-id,
  * data-hidden), `person-tile-name`, `person-tile-count`.
  *
- *   <sbx-people-view .people=${ml.people({ hidden: show })} .showHidden=${show} .thumbs=${thumbs} .progress=${ml.progress}
+ *   <sbx-people-view .people=${ml.people({ hidden: show })} .showHidden=${show} .progress=${ml.progress}
  *     @sbx-person=${(e) => openPerson(e.detail)} @sbx-show-hidden=${(e) => (show = e.detail)}></sbx-people-view>
  */
 import { LitElement, css, html } from 'lit';
 import type { IndexProgress } from '../domain/ml/ml-indexer.js';
 import type { PersonCluster } from '../domain/ml/people-index.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { buttonStyles } from './theme.js';
 import './face-crop.js';
 
 export class PeopleView extends LitElement {
-  static override properties = { people: { attribute: false }, thumbs: { attribute: false }, progress: { attribute: false }, showHidden: { attribute: false } };
+  static override properties = { people: { attribute: false }, progress: { attribute: false }, showHidden: { attribute: false } };
   declare people: readonly PersonCluster[];
   declare showHidden: boolean;
-  declare thumbs: ThumbStore | null;
   declare progress: IndexProgress | null;
 
   static override styles = [buttonStyles, css`
@@ -42,7 +40,6 @@ export class PeopleView extends LitElement {
   constructor() {
     super();
     this.people = [];
-    this.thumbs = null;
     this.progress = null;
     this.showHidden = false;
   }
@@ -56,7 +53,7 @@ export class PeopleView extends LitElement {
         : html`<div class="grid">
             ${this.people.map(
               (p) => html`<button class="tile ${p.hidden ? 'hidden' : ''}" data-testid="person-tile" data-person-id=${p.id} data-hidden=${p.hidden} @click=${() => this.dispatchEvent(new CustomEvent('sbx-person', { detail: p.id, bubbles: true, composed: true }))}>
-                <sbx-face-crop .face=${p.cover} .thumbs=${this.thumbs}></sbx-face-crop>
+                <sbx-face-crop .face=${p.cover}></sbx-face-crop>
                 <span class="name ${p.name ? '' : 'unnamed'}" data-testid="person-tile-name">${p.name || 'Add a name'}</span>
                 <span class="count" data-testid="person-tile-count">${p.assets.length} ${p.assets.length === 1 ? 'photo' : 'photos'}</span>
               </button>`,

@@ -8,13 +8,12 @@
  * `person-hidden-badge`, `person-merge`, `merge-panel`, `merge-candidate` (data-person-id), `merge-cancel`,
  * `person-hide`, `person-faces-toggle`, `person-face` (data-face-key), `person-face-remove`, `person-face-move`.
  *
- *   <sbx-person-view .person=${cluster} .people=${ml.people({ hidden: true })} .view=${listView(assets)} .thumbs=${thumbs}
+ *   <sbx-person-view .person=${cluster} .people=${ml.people({ hidden: true })} .view=${listView(assets)}
  *     @sbx-name=${(e) => ml.namePerson(cluster.id, e.detail)} @sbx-merge=${(e) => ml.mergePeople(e.detail, cluster.id)}></sbx-person-view>
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { TimelineView } from '../domain/catalog/timeline-index.js';
 import type { PersonCluster } from '../domain/ml/people-index.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './face-crop.js';
@@ -27,7 +26,7 @@ export class PersonView extends LitElement {
     person: { attribute: false },
     people: { attribute: false },
     view: { attribute: false },
-    thumbs: { attribute: false },
+   
     merging: { state: true },
     showFaces: { state: true },
   };
@@ -35,7 +34,6 @@ export class PersonView extends LitElement {
   /** Every person (hidden ones included): merge candidates and face destinations. */
   declare people: readonly PersonCluster[];
   declare view: TimelineView | undefined;
-  declare thumbs: ThumbStore | null;
   declare merging: boolean;
   declare showFaces: boolean;
 
@@ -69,7 +67,6 @@ export class PersonView extends LitElement {
     this.person = undefined;
     this.people = [];
     this.view = undefined;
-    this.thumbs = null;
     this.merging = false;
     this.showFaces = false;
   }
@@ -81,7 +78,7 @@ export class PersonView extends LitElement {
     return html`<section data-testid="person-view" data-person-id=${p.id}>
       <header>
         <button class="icon-btn" data-testid="person-back" title="People" @click=${() => this.emit('sbx-back', null)}>${icons.back}</button>
-        <sbx-face-crop .face=${p.cover} .thumbs=${this.thumbs}></sbx-face-crop>
+        <sbx-face-crop .face=${p.cover}></sbx-face-crop>
         <input data-testid="person-name-input" placeholder="Add a name" .value=${p.name} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.save()} />
         <button class="btn" data-testid="person-name-save" @click=${() => this.save()}>Save</button>
         <span class="count" data-testid="person-count">${p.assets.length} ${p.assets.length === 1 ? 'photo' : 'photos'}</span>
@@ -94,7 +91,7 @@ export class PersonView extends LitElement {
       </header>
       ${this.merging ? this.renderMerge(p, others) : nothing}
       ${this.showFaces ? this.renderFaces(p, others) : nothing}
-      ${this.view ? html`<sbx-timeline-view .view=${this.view} .thumbs=${this.thumbs} .loaded=${true}></sbx-timeline-view>` : nothing}
+      ${this.view ? html`<sbx-timeline-view .view=${this.view} .loaded=${true}></sbx-timeline-view>` : nothing}
     </section>`;
   }
 
@@ -105,7 +102,7 @@ export class PersonView extends LitElement {
         ${others.map(
           (o) => html`<button class="candidate" data-testid="merge-candidate" data-person-id=${o.id} title=${label(o)}
             @click=${() => { this.merging = false; this.emit('sbx-merge', o.id); }}>
-            <sbx-face-crop .face=${o.cover} .thumbs=${this.thumbs}></sbx-face-crop><span>${o.name || 'Unnamed'}</span><span class="count">${o.assets.length} ${o.assets.length === 1 ? 'photo' : 'photos'}</span>
+            <sbx-face-crop .face=${o.cover}></sbx-face-crop><span>${o.name || 'Unnamed'}</span><span class="count">${o.assets.length} ${o.assets.length === 1 ? 'photo' : 'photos'}</span>
           </button>`,
         )}
       </div>
@@ -118,7 +115,7 @@ export class PersonView extends LitElement {
       <div class="strip">
         ${p.faces.map(
           (face) => html`<div class="face" data-testid="person-face" data-face-key=${face.key}>
-            <sbx-face-crop .face=${face} .thumbs=${this.thumbs}></sbx-face-crop>
+            <sbx-face-crop .face=${face}></sbx-face-crop>
             <button class="btn" data-testid="person-face-remove" title="Not this person" @click=${() => this.emit('sbx-remove-face', face.key)}>Remove</button>
             <select data-testid="person-face-move" aria-label="Move this face to" @change=${(e: Event) => this.move(face.key, e.currentTarget as HTMLSelectElement)}>
               <option value="">Move to…</option>

@@ -8,19 +8,17 @@
  * `search-filter-to`, `search-filter-camera`, `search-filter-person` (data-person-id), `search-filter-person-clear`,
  * `search-person` (data-person-id, an offered person).
  *
- *   <sbx-search-view .result=${ml.searchResult} .filters=${filters} .personName=${name} .thumbs=${thumbs}
+ *   <sbx-search-view .result=${ml.searchResult} .filters=${filters} .personName=${name}
  *     @sbx-filters=${(e) => search(query, e.detail)} @sbx-search-person=${(e) => search('', { ...filters, person: e.detail })}></sbx-search-view>
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { SearchFilters, SearchResult } from '../domain/ml/smart-search.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import './asset-tile.js';
 
 export class SearchView extends LitElement {
-  static override properties = { result: { attribute: false }, filters: { attribute: false }, thumbs: { attribute: false }, error: { attribute: false }, personName: { attribute: false } };
+  static override properties = { result: { attribute: false }, filters: { attribute: false }, error: { attribute: false }, personName: { attribute: false } };
   declare result: SearchResult | null;
   declare filters: SearchFilters;
-  declare thumbs: ThumbStore | null;
   declare error: string | null;
   /** The name of the person in `filters.person` ('' when unnamed). */
   declare personName: string;
@@ -46,7 +44,6 @@ export class SearchView extends LitElement {
     super();
     this.result = null;
     this.filters = {};
-    this.thumbs = null;
     this.error = null;
     this.personName = '';
   }
@@ -82,7 +79,7 @@ export class SearchView extends LitElement {
               <span data-testid="search-mode" data-mode=${r.mode}>${r.mode === 'smart' ? 'Smart search (CLIP)' : 'Names and metadata'} · ${Math.round(r.ms)} ms</span></div>
             ${r.hits.length === 0
               ? html`<p class="empty">Nothing matches.</p>`
-              : html`<div class="grid">${r.hits.map((hit) => html`<sbx-asset-tile data-testid="search-result" data-asset-id=${hit.asset.id} data-similarity=${hit.similarity ?? ''} .asset=${hit.asset} .thumbs=${this.thumbs}></sbx-asset-tile>`)}</div>`}`
+              : html`<div class="grid">${r.hits.map((hit) => html`<sbx-asset-tile data-testid="search-result" data-asset-id=${hit.asset.id} data-similarity=${hit.similarity ?? ''} .asset=${hit.asset}></sbx-asset-tile>`)}</div>`}`
         : nothing}
     </section>`;
   }

@@ -24,7 +24,7 @@ export class SelectionBar extends LitElement {
       .bar { display: flex; align-items: center; gap: 8px; height: 64px; padding: 0 20px; }
       .count { font-size: 17px; font-weight: 500; margin-left: 6px; }
       .spacer { flex: 1; }
-      @media (max-width: 720px) { .label { display: none; } }
+      @media (max-width: 720px) { .label { display: none; } .bar { gap: 4px; padding: 0 8px; } .btn { padding: 0 10px; } }
     `,
   ];
 
@@ -36,7 +36,7 @@ export class SelectionBar extends LitElement {
 
   override render() {
     const action = (what: SelectionAction, label: string, icon: unknown) =>
-      html`<button class="btn" data-testid="selection-${what}" @click=${() => this.emit(what)}>${icon}<span class="label">${label}</span></button>`;
+      html`<button class="btn" data-testid="selection-${what}" aria-label=${label} @click=${() => this.emit(what)}>${icon}<span class="label">${label}</span></button>`;
     return html`<div class="bar" data-testid="selection-bar" data-count=${this.count}>
       <button class="icon-btn" data-testid="selection-clear" title="Clear selection (Esc)" @click=${() => this.emit(SelectionAction.clear)}>${icons.close}</button>
       <span class="count" data-testid="selection-count">${this.count} selected</span>

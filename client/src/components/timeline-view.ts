@@ -4,8 +4,10 @@
  * a capped scroll height (scale ≥ 1) so a million photos scroll end to end below every
  * browser's element-height limit; wheel deltas are divided by the scale so scrolling keeps its
  * speed. A scrubber on the right jumps by year and month. Empty states as before.
+ * The day at the top is reported (`sbx-at`, not bubbling, debounced) so the address can keep
+ * it, and `scrollToDay` brings a day back to the top (a reload or Back to `/?at=…`).
  *
- *   <sbx-timeline-view .view=${catalog.view('all')} .thumbs=${thumbs} .loaded=${true}></sbx-timeline-view>
+ *   <sbx-timeline-view .view=${catalog.view('all')} .loaded=${true}></sbx-timeline-view>
  *   timeline.addEventListener('sbx-open', (e) => openViewer(e.detail))
  */
 import { LitElement, css, html, nothing } from 'lit';
@@ -13,7 +15,6 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { AssetId } from '../../../protocol/src/index.js';
 import { TimelineFilter, type TimelineView } from '../domain/catalog/timeline-index.js';
 import { layoutTimeline, monthTicks, visibleSlice, type MonthTick, type TimelineLayout } from '../domain/catalog/timeline-layout.js';
-import type { ThumbStore } from '../domain/storage/thumb-store.js';
 import { icons } from './icons.js';
 import { buttonStyles } from './theme.js';
 import './day-group.js';
@@ -26,13 +27,12 @@ const monthLabel = (month: string): string => `${MONTHS[Number(month.slice(5, 7)
 export class TimelineViewElement extends LitElement {
   static override properties = {
     view: { attribute: false },
-    thumbs: { attribute: false },
+   
     selection: { attribute: false },
     loaded: { type: Boolean },
     hover: { state: true },
   };
   declare view: TimelineView | undefined;
-  declare thumbs: ThumbStore | null;
   /** Multi-select: the selected ids, passed to the tiles (null: no selection here). */
   declare selection: ReadonlySet<AssetId> | null;
   declare loaded: boolean;
@@ -42,6 +42,7 @@ export class TimelineViewElement extends LitElement {
     buttonStyles,
     css`
       :host { display: block; padding: 20px 72px 80px 24px; }
+      @media (max-width: 700px) { :host { padding: 8px 36px 24px 8px; } .scrubber { width: 32px; top: 64px; bottom: 76px; } .scrubber .year { right: 4px; font-size: 10px; } }
       h1 { font-size: 13px; font-weight: 500; text-transform: uppercase; letter-spacing: 0.08em; color: var(--sbx-text-dim); margin: 4px 0 18px; }
       .virtual { position: relative; overflow: hidden; }
       .day { position: absolute; left: 0; right: 0; }
@@ -76,7 +77,6 @@ export class TimelineViewElement extends LitElement {
   constructor() {
     super();
     this.view = undefined;
-    this.thumbs = null;
     this.selection = null;
     this.loaded = false;
     this.hover = null;
@@ -96,12 +96,49 @@ export class TimelineViewElement extends LitElement {
     window.removeEventListener('wheel', this.onWheel);
     this.resize.disconnect();
     if (this.frame) cancelAnimationFrame(this.frame);
+    clearTimeout(this.reportTimer);
     super.disconnectedCallback();
   }
 
   /** Virtual px per scroll px. */
   get scale(): number {
     return this.layout ? Math.max(1, this.layout.height / MAX_SCROLL_HEIGHT) : 1;
+  }
+
+  private pendingDay: string | null = null;
+  private reportedDay: string | null = null;
+  private topDay: string | null = null;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Scrolls so that `day` (`YYYY-MM-DD`, or the nearest older day) is at the top, now or once laid out. */
+  scrollToDay(day: string): void {
+    this.pendingDay = day;
+    this.reportedDay = day;
+    this.requestUpdate();
+  }
+
+  private applyPendingDay(): void {
+    const day = this.pendingDay;
+    const layout = this.layout;
+    if (day === null || !layout || this.width === 0 || !this.virtualBox()) return;
+    this.pendingDay = null;
+    // Runs are newest first: the first run on or before `day`.
+    let i = layout.runs.findIndex((r) => r.day <= day);
+    if (i < 0) i = layout.runs.length - 1;
+    if (i >= 0) this.scrollToFraction(layout.tops[i]! / layout.height);
+  }
+
+  /** Tells the host which day is at the top, once scrolling settles (null at the very top). */
+  private reportTopDay(): void {
+    if (this.pendingDay !== null || this.getClientRects().length === 0) return;
+    const day = this.topDay;
+    if (day === this.reportedDay) return;
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      if (this.topDay !== day || day === this.reportedDay) return;
+      this.reportedDay = day;
+      this.dispatchEvent(new CustomEvent('sbx-at', { detail: day }));
+    }, 400);
   }
 
   /** Scrolls so that a fraction (0 = newest, 1 = oldest) of the timeline is at the top. */
@@ -121,6 +158,8 @@ export class TimelineViewElement extends LitElement {
    * the CRDT load blocks the main thread right after.
    */
   protected override updated(): void {
+    this.applyPendingDay();
+    this.reportTopDay();
     if (this.markedFirstTiles || !this.view || this.view.count === 0 || !this.renderRoot.querySelector('sbx-day-group')) return;
     this.markedFirstTiles = true;
     performance.mark('shoebox:first-tiles', { detail: { source: this.view.materialized ? 'materialized' : 'crdt' } });
@@ -144,6 +183,7 @@ export class TimelineViewElement extends LitElement {
     const overscan = innerHeight;
     const visible = this.width === 0 ? [] : visibleSlice(layout, virtualTop - overscan, virtualTop + innerHeight + overscan);
     const topDay = visibleSlice(layout, virtualTop + 1, virtualTop + 2)[0];
+    this.topDay = scrolled > 0 && topDay ? layout.runs[topDay.run]!.day : null;
     return html`<div data-testid="timeline" data-filter=${view.filter} data-count=${view.count} data-virtual-height=${Math.round(layout.height)}
         data-scale=${scale.toFixed(3)} data-source=${view.materialized ? 'materialized' : 'crdt'} data-top-day=${topDay ? layout.runs[topDay.run]!.day : ''}>
         ${title ? html`<h1>${title} · ${view.count}</h1>` : null}
@@ -159,7 +199,6 @@ export class TimelineViewElement extends LitElement {
               .layout=${layout}
               .fromRow=${v.fromRow}
               .toRow=${v.toRow}
-              .thumbs=${this.thumbs}
               .selection=${this.selection}
             ></sbx-day-group>`,
           )}

@@ -44,7 +44,8 @@ export const openCatalog = (user: UserId, { autoStartMs = 2000 } = {}): CatalogS
         initCatalog(doc);
         // One chunk per imported file adds up; rewrite into full chunks (SPEC F3).
         compactFacts(doc);
-        const request = typeof location === 'undefined' ? null : parseGenerateRequest(location.hash);
+        // Test hook, compiled only into the e2e build (VITE_SHOEBOX_TEST_HOOKS=1): never into a real catalog.
+        const request = import.meta.env.VITE_SHOEBOX_TEST_HOOKS === '1' && typeof location !== 'undefined' ? parseGenerateRequest(location.hash) : null;
         if (request) console.info(`catalog: generated ${generateLibrary(doc, request)} assets`);
       } catch (err) {
         console.error(err);
