@@ -116,7 +116,10 @@ export const readAlbum = (doc: Y.Doc, id: string): Album | undefined => {
   const meta = albums.get(id);
   const items = albumItems.get(id);
   if (!(meta instanceof Y.Map) || !(items instanceof Y.Map)) return undefined;
-  if (meta.get('deleted') === true && items.size === 0) return undefined;
+  // An asset deleted permanently shows in no album, even one added to it concurrently (SPEC D2).
+  const deleted = doc.getMap<number>('deleted');
+  const assets = deleted.size === 0 ? albumOrder(items) : albumOrder(items).filter((a) => !deleted.has(a));
+  if (meta.get('deleted') === true && assets.length === 0) return undefined;
   const name = meta.get('name');
   const createdAt = meta.get('createdAt');
   const cover = meta.get('cover');
@@ -124,8 +127,8 @@ export const readAlbum = (doc: Y.Doc, id: string): Album | undefined => {
     id,
     name: typeof name === 'string' ? name : '',
     createdAt: typeof createdAt === 'number' ? createdAt : 0,
-    cover: typeof cover === 'string' ? (cover as AssetId) : null,
-    assets: albumOrder(items),
+    cover: typeof cover === 'string' && !deleted.has(cover) ? (cover as AssetId) : null,
+    assets,
   };
 };
 

@@ -24,6 +24,19 @@ export const syncReplicas = (...docs: Y.Doc[]): void => {
   for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
 };
 
+/**
+ * Two synced replicas (client ids 1 and 2) that both hold the given facts, imported on the first:
+ * the start of most two-device SPEC tests. `addAll` is the catalog's addAssets (the builders
+ * import nothing of the catalog so that the catalog's own modules can use them).
+ */
+export const replicaPair = (facts: readonly AssetFacts[], addAll: (doc: Y.Doc, facts: readonly AssetFacts[]) => unknown): [Y.Doc, Y.Doc] => {
+  const a = replica(1);
+  const b = replica(2);
+  addAll(a, facts);
+  syncReplicas(a, b);
+  return [a, b];
+};
+
 const hex64 = (rand: () => number): BlobHash => {
   let s = '';
   for (let i = 0; i < 8; i++) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');

@@ -88,6 +88,11 @@ export class FactsIndex {
     return this.find(this.scratch, 0);
   }
 
+  /** Import time (ms) of the record kept for a slot (SPEC F2): the Recently-added order. */
+  importedAt(slot: number): number {
+    return this.imported[slot]!;
+  }
+
   has(id: string): boolean {
     return this.slotOf(id) >= 0;
   }

@@ -1,5 +1,5 @@
 /**
- * Seeded multi-replica simulation of the catalog (SPEC I1–I4, C1; migrations V2–V4): replicas make random edits
+ * Seeded multi-replica simulation of the catalog (SPEC I1–I6, C1; migrations V2–V4): replicas make random edits
  * of every kind, go offline, a relay forwards updates through explicit queues with reordering
  * and duplication, and restarts from its persisted log. Invariants are checked after every
  * step and convergence at the end; a failure throws with the seed so it can be pinned.
@@ -21,6 +21,11 @@ import { writeFactsChunkV1 } from './catalog-chunk-v1.js';
 import { createRandom } from './random.js';
 import { blobHashOf, type AssetId } from './ids.js';
 import { writeExtracted } from './catalog-extracted.js';
+import { deleteAssetsPermanently, deletedAssets, emptyTrash, purgeExpiredTrash } from './catalog-deletion.js';
+import { revertEdits, rotateAsset, setCrop, setMirror } from './catalog-edits.js';
+import { deleteTag, listTags, renameTag, tagAssets } from './catalog-tags.js';
+import { setTimeZone, shiftTaken } from './catalog-dates.js';
+import { addToStack, readStacks, setStackPrimary, stackAssets, unstack } from './catalog-stacks.js';
 
 export class SimulationFailure extends Error {
   override readonly name = 'SimulationFailure';
@@ -53,6 +58,9 @@ export const catalogSnapshot = (doc: Y.Doc): string =>
     assets: listAssets(doc).sort((a, b) => (a.id < b.id ? -1 : 1)),
     albums: listAlbums(doc),
     people: listPeople(doc),
+    stacks: [...readStacks(doc).values()],
+    tags: listTags(doc),
+    deleted: deletedAssets(doc),
   });
 
 export const runCatalogSimulation = (seed: number, options: SimulationOptions = {}): { steps: number; assets: number } => {
@@ -164,15 +172,50 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
     if (asset !== undefined && op <= 12) {
       switch (op) {
         case 5: return setFavorite(d, asset, rand() < 0.6);
-        case 6: return rand() < 0.6 ? trashAsset(d, asset, 1000 + int(1000)) : restoreAsset(d, asset);
+        case 6: {
+          // Every sixth trash is a permanent deletion, every fourth restore empties or expires the trash (SPEC D1–D4).
+          if (rand() < 0.6) return step % 6 === 0 ? void deleteAssetsPermanently(d, [asset], 3000 + int(1000)) : trashAsset(d, asset, 1000 + int(1000));
+          if (step % 4 !== 0) return restoreAsset(d, asset);
+          return void (step % 8 === 0 ? emptyTrash(d, 4000 + step) : purgeExpiredTrash(d, 1500 + step, 0));
+        }
         case 7: return setArchived(d, asset, rand() < 0.5);
         case 8: return setRating(d, asset, int(6));
-        case 9: return setDescription(d, asset, rand() < 0.2 ? '' : `note ${int(9)}`);
-        case 10: return rand() < 0.6 ? addTag(d, asset, `t${int(4)}`) : removeTag(d, asset, `t${int(4)}`);
-        case 11: return rand() < 0.5
-          ? setTakenOverride(d, asset, rand() < 0.7 ? { takenAt: `20${10 + int(10)}-0${1 + int(9)}-1${int(10)}T12:00:00`, utcOffset: rand() < 0.5 ? null : 60 } : null)
-          : setPlaceOverride(d, asset, rand() < 0.7 ? { latitude: int(90), longitude: -int(180) } : null);
-        case 12: return setStack(d, asset, rand() < 0.7 ? `s${int(3)}` : null);
+        case 9: {
+          // Every third such step edits the picture instead (SPEC E1–E4).
+          if (rand() < 0.2) return step % 3 === 0 ? revertEdits(d, asset) : setDescription(d, asset, '');
+          const k = int(9);
+          if (step % 3 !== 0) return setDescription(d, asset, `note ${k}`);
+          if (k < 3) return rotateAsset(d, asset, k + 1);
+          if (k < 6) return setMirror(d, asset, k % 2 === 0);
+          return setCrop(d, asset, k === 8 ? null : { x: k / 40, y: 0.1, width: 0.5, height: 0.25 * (k - 5) });
+        }
+        case 10: {
+          const coin = rand();
+          const k = int(4);
+          if (step % 4 !== 0) return coin < 0.6 ? addTag(d, asset, `t${k}`) : removeTag(d, asset, `t${k}`);
+          // Renames (also into cycles and below a parent), hierarchical tags, deleting a tag (SPEC T1–T4).
+          if (coin < 0.5) return void renameTag(d, `t${k}`, step % 8 === 0 ? `T/t${k}` : `t${(k + 1) % 4}`);
+          return void (coin < 0.8 ? tagAssets(d, [asset], `T/t${k}`) : deleteTag(d, `t${k}`));
+        }
+        case 11: {
+          if (rand() < 0.5) {
+            // Date edits on a selection: shifts and time zones (SPEC DT1–DT3).
+            if (step % 3 === 0) return void (step % 2 ? shiftTaken(d, [asset, ids[(step * 7) % ids.length]!], 60 * ((step % 5) - 2)) : setTimeZone(d, [asset], 60 * (step % 4), step % 8 < 4 ? 'instant' : 'wallClock'));
+            return setTakenOverride(d, asset, rand() < 0.7 ? { takenAt: `20${10 + int(10)}-0${1 + int(9)}-1${int(10)}T12:00:00`, utcOffset: rand() < 0.5 ? null : 60 } : null);
+          }
+          return setPlaceOverride(d, asset, rand() < 0.7 ? { latitude: int(90), longitude: -int(180) } : null);
+        }
+        case 12: {
+          const coin = rand();
+          if (step % 2 !== 0) return setStack(d, asset, coin < 0.7 ? `s${int(3)}` : null);
+          // Stacks with a primary, stacked and unstacked concurrently (SPEC ST1–ST4).
+          const stack = `s${step % 3}`;
+          const other = ids[(step * 7) % ids.length]!;
+          if (coin < 0.4) return void (other !== asset && stackAssets(d, [asset, other], asset, stack));
+          if (coin < 0.6) return unstack(d, stack);
+          const current = d.getMap<string>('stacks').get(asset);
+          return current === undefined ? addToStack(d, stack, [asset]) : setStackPrimary(d, current, asset);
+        }
       }
     }
     if (op <= 18) {
@@ -216,6 +259,13 @@ export const runCatalogSimulation = (seed: number, options: SimulationOptions = 
       if (new Set(album.assets).size !== album.assets.length) fail(`I2: album ${album.id} has duplicate members`);
     }
     for (const p of listPeople(r.doc)) if (p.mergedInto !== null && p.mergedInto === p.id) fail(`I3: person ${p.id} merged into itself`);
+    const deleted = new Set<string>(deletedAssets(r.doc).map((x) => x.id));
+    if (full) for (const a of listAssets(r.doc)) if (deleted.has(a.id)) fail(`I5: deleted asset ${a.id} is listed`);
+    for (const album of listAlbums(r.doc)) for (const a of album.assets) if (deleted.has(a)) fail(`I5: deleted asset ${a} in album ${album.id}`);
+    for (const stack of readStacks(r.doc).values()) {
+      if (stack.members.length < 2 || !stack.members.includes(stack.primary)) fail(`I6: stack ${stack.id} is malformed`);
+      for (const a of stack.members) if (deleted.has(a)) fail(`I5: deleted asset ${a} in stack ${stack.id}`);
+    }
   };
 
   for (step = 0; step < steps; step++) {

@@ -21,7 +21,7 @@ const runSeeds = (first: number, count: number): void => {
   }
 };
 
-describe('catalog simulation (SPEC I1–I4, C1): 5 replicas, offline periods, relay restarts, reordered and duplicated delivery', () => {
+describe('catalog simulation (SPEC I1–I6, C1): 5 replicas, offline periods, relay restarts, reordered and duplicated delivery', () => {
   for (const { seed, found } of REGRESSIONS) {
     it(`[C1] regression seed ${seed}: ${found}`, () => {
       const long = seed === 20_000_001 ? { replicas: 8, steps: 1500, photos: 200 } : {};

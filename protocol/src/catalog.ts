@@ -13,11 +13,15 @@ import type { AssetFacts } from './catalog-facts.js';
 import { FactsIndex } from './catalog-index.js';
 import { EXTRACTED_KEY, applyExtracted, extractedIndex, readExtractedChunk } from './catalog-extracted.js';
 import { assetIdOf, type AssetId } from './ids.js';
+import { EDITS_KEY, readEdits, type AssetEdits } from './catalog-edits.js';
+import { TAG_RENAMES_KEY, createTagResolver } from './catalog-tag-path.js';
 
 export * from './catalog-facts.js';
 export * from './catalog-chunk.js';
 export * from './catalog-index.js';
 export * from './catalog-extracted.js';
+export * from './catalog-edits.js';
+export * from './catalog-tag-path.js';
 
 /** v1: facts in `assets`; v2: facts chunks of format 1; v3: facts chunks of format 2. */
 export const CATALOG_SCHEMA_VERSION = 3;
@@ -38,6 +42,14 @@ export const CatalogKey = {
   takenOverride: 'takenOverride',
   placeOverride: 'placeOverride',
   stacks: 'stacks',
+  /** Stack id → primary asset id (SPEC ST2). */
+  stackPrimary: 'stackPrimary',
+  /** Asset id → time deleted permanently: a tombstone that hides the asset everywhere (SPEC D1). */
+  deleted: 'deleted',
+  /** `<asset id>/<rotate|mirror|crop>` → value (SPEC E1). */
+  edits: EDITS_KEY,
+  /** Old tag path → new tag path (SPEC T2). */
+  tagRenames: TAG_RENAMES_KEY,
   albums: 'albums',
   albumItems: 'albumItems',
   people: 'people',
@@ -46,7 +58,7 @@ export const CatalogKey = {
 } as const;
 
 /** Per-asset user-state maps, keyed by asset id (tags: `<asset id>/<tag>`). */
-const ASSET_KEYED = ['favorite', 'trashed', 'archived', 'rating', 'description', 'takenOverride', 'placeOverride', 'stacks', 'assets'] as const;
+const ASSET_KEYED = ['favorite', 'trashed', 'archived', 'rating', 'description', 'takenOverride', 'placeOverride', 'stacks', 'deleted', 'assets'] as const;
 
 export interface TakenOverride { readonly takenAt: string; readonly utcOffset: number | null }
 export interface PlaceOverride { readonly latitude: number; readonly longitude: number }
@@ -63,6 +75,8 @@ export interface CatalogAsset extends AssetFacts {
   /** Sorted. */
   readonly tags: readonly string[];
   readonly stack: string | null;
+  /** Rotation, mirror and crop (SPEC E1); the original is unchanged. */
+  readonly edits?: AssetEdits;
 }
 
 export const catalogMaps = (doc: Y.Doc) => ({
@@ -78,6 +92,10 @@ export const catalogMaps = (doc: Y.Doc) => ({
   takenOverride: doc.getMap<TakenOverride>(CatalogKey.takenOverride),
   placeOverride: doc.getMap<PlaceOverride>(CatalogKey.placeOverride),
   stacks: doc.getMap<string>(CatalogKey.stacks),
+  stackPrimary: doc.getMap<string>(CatalogKey.stackPrimary),
+  deleted: doc.getMap<number>(CatalogKey.deleted),
+  edits: doc.getMap<unknown>(CatalogKey.edits),
+  tagRenames: doc.getMap<string>(CatalogKey.tagRenames),
 });
 
 /**
@@ -316,26 +334,34 @@ export const setStack = (doc: Y.Doc, id: AssetId, stack: string | null): void =>
   else stacks.set(id, stack);
 };
 
-/** Tags of every asset, read in one pass over the tag map. */
-const tagsByAsset = (doc: Y.Doc): Map<string, string[]> => {
+/** Tags of every asset, read in one pass over the tag map, renames followed (SPEC T2). */
+export const tagsByAsset = (doc: Y.Doc): Map<string, string[]> => {
+  const m = catalogMaps(doc);
+  const resolve = createTagResolver(m.tagRenames);
   const out = new Map<string, string[]>();
-  for (const key of catalogMaps(doc).tags.keys()) {
+  for (const key of m.tags.keys()) {
     const cut = key.indexOf('/');
     const id = key.slice(0, cut);
+    const tag = resolve(key.slice(cut + 1));
     const list = out.get(id);
-    if (list) list.push(key.slice(cut + 1));
-    else out.set(id, [key.slice(cut + 1)]);
+    if (list) list.push(tag);
+    else out.set(id, [tag]);
   }
-  for (const list of out.values()) list.sort();
+  for (const [id, list] of out) out.set(id, [...new Set(list)].sort());
   return out;
 };
 
 const tagsOf = (doc: Y.Doc, id: AssetId): string[] => {
+  const m = catalogMaps(doc);
+  const resolve = createTagResolver(m.tagRenames);
   const prefix = `${id}/`;
-  const out: string[] = [];
-  for (const key of catalogMaps(doc).tags.keys()) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
-  return out.sort();
+  const out = new Set<string>();
+  for (const key of m.tags.keys()) if (key.startsWith(prefix)) out.add(resolve(key.slice(prefix.length)));
+  return [...out].sort();
 };
+
+/** A peer's rating outside 1–5 reads as none set (SPEC R1). */
+const validRating = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5 ? v : undefined);
 
 const compose = (doc: Y.Doc, id: AssetId, facts: AssetFacts, tags: readonly string[]): CatalogAsset => {
   const m = catalogMaps(doc);
@@ -350,15 +376,20 @@ const compose = (doc: Y.Doc, id: AssetId, facts: AssetFacts, tags: readonly stri
     favorite: m.favorite.get(id) === true,
     trashedAt: m.trashed.get(id) ?? null,
     archived: m.archived.get(id) === true,
-    rating: m.rating.get(id) ?? (extracted?.rating !== undefined && extracted.rating > 0 ? extracted.rating : 0),
+    rating: validRating(m.rating.get(id)) ?? (extracted?.rating !== undefined && extracted.rating > 0 ? extracted.rating : 0),
     description: m.description.get(id) ?? '',
     tags,
     stack: m.stacks.get(id) ?? null,
+    edits: readEdits(doc, id),
   };
 };
 
+/** Whether the asset was deleted permanently (SPEC D1): it shows nowhere. */
+export const isDeleted = (doc: Y.Doc, id: string): boolean => catalogMaps(doc).deleted.has(id);
+
 export const getAsset = (doc: Y.Doc, id: AssetId): CatalogAsset | undefined => {
   const facts = factsIndex(doc).get(id);
+  if (facts && isDeleted(doc, id)) return undefined;
   return facts && compose(doc, id, facts, catalogMaps(doc).tags.size === 0 ? [] : tagsOf(doc, id));
 };
 
@@ -366,8 +397,10 @@ export const listAssets = (doc: Y.Doc): CatalogAsset[] => {
   const tags = tagsByAsset(doc);
   const out: CatalogAsset[] = [];
   const index = factsIndex(doc);
+  const { deleted } = catalogMaps(doc);
   for (let slot = 0; slot < index.size; slot++) {
     const id = index.idAt(slot);
+    if (deleted.size > 0 && deleted.has(id)) continue;
     out.push(compose(doc, id, index.factsAt(slot), tags.get(id) ?? []));
   }
   return out;
@@ -410,7 +443,7 @@ export const observeAssets = (doc: Y.Doc, onChange: (ids: Set<AssetId>, bulkAdde
     }
     for (const [type, keys] of tr.changed) {
       if (keyed.has(type)) for (const key of keys) if (key !== null) ids.add(key as AssetId);
-      if ((type as unknown) === maps.tags) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
+      if ((type as unknown) === maps.tags || (type as unknown) === maps.edits) for (const key of keys) if (key !== null) ids.add(key.slice(0, key.indexOf('/')) as AssetId);
     }
     if (ids.size > 0 || bulk > 0) onChange(ids, bulk);
   };

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { addAssets, type AssetId } from '../../../../protocol/src/index.js';
 import { createFactsGenerator } from '../../../../protocol/src/catalog-builders.js';
 import { TimelineIndex } from '../catalog/timeline-index.js';
-import { emptySelection, MAX_RANGE, pruneSelection, selectClick, type SelectOrder } from './selection.js';
+import { emptySelection, MAX_RANGE, pruneSelection, selectAll, selectClick, type SelectOrder } from './selection.js';
 
 const order = (n: number): SelectOrder => {
   const ids = Array.from({ length: n }, (_, i) => `a${i}` as AssetId);
@@ -63,5 +63,30 @@ describe('selection', () => {
     const s = selectClick(selectClick(emptySelection, view.idAt!(10)!, { ...hooks, range: false }), view.idAt!(209)!, { ...hooks, range: true });
     expect(s.ids.size).toBe(200);
     expect(s.ids.has(view.at(100)!.id)).toBe(true);
+  });
+});
+
+describe('selection at scale', () => {
+  it('a toggle with 50,000 selected is O(1): the same backing set, a new ids object each time', () => {
+    const o = order(100_000);
+    let s = selectAll(50_000, o.at);
+    expect(s.ids.size).toBe(50_000);
+    const before = s.ids;
+    const t0 = performance.now();
+    for (let i = 0; i < 1401; i++) s = selectClick(s, id(60_000 + (i % 7)), { ...o, range: false });
+    const perToggle = (performance.now() - t0) / 1401;
+    expect(s.ids).not.toBe(before);
+    expect(s.ids.has(id(60_001))).toBe(false); // toggled 200 times
+    expect(s.ids.has(id(60_000))).toBe(true); // toggled 201 times
+    expect(s.ids.size).toBe(50_001);
+    expect(perToggle).toBeLessThan(1); // was ≈ 230 ms with a Set copy per click
+  });
+
+  it('deriving from a selection that already has a successor throws instead of corrupting it', () => {
+    const o = order(10);
+    const s1 = selectClick(emptySelection, id(1), { ...o, range: false });
+    selectClick(s1, id(2), { ...o, range: false });
+    expect(() => selectClick(s1, id(3), { ...o, range: false })).toThrow(/newer selection/);
+    expect(emptySelection.ids.size).toBe(0);
   });
 });

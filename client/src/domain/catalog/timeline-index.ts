@@ -1,7 +1,7 @@
 /**
  * The timeline's index for a catalog of any size: every asset's slot (from the protocol's
  * columnar facts index) in one Int32Array sorted newest first, per-slot flags and effective
- * dates in typed arrays, and views (all / favourites / trash) that are day runs over that
+ * dates in typed arrays, and views (all / favourites / trash / archive) that are day runs over that
  * order. Assets become objects only when a tile or the viewer asks (`view.at(i)`). Kept up
  * to date incrementally from the ids the catalog observer reports: state changes flip flags,
  * new assets are merged into the order, only a date override re-sorts.
@@ -12,7 +12,8 @@
 import type * as Y from 'yjs';
 import { catalogMaps, extractedIndex, factsIndex, getAsset, takenSeconds, takenString, type AssetId, type CatalogAsset, type DocFactsIndex } from '../../../../protocol/src/index.js';
 
-export const TimelineFilter = { all: 'all', favorites: 'favorites', trash: 'trash' } as const;
+/** Views over the timeline order; archived assets show only in `archive` (SPEC AR1), deleted ones nowhere (D1). */
+export const TimelineFilter = { all: 'all', favorites: 'favorites', trash: 'trash', archive: 'archive', recent: 'recent' } as const;
 export type TimelineFilter = (typeof TimelineFilter)[keyof typeof TimelineFilter];
 
 /** One day of a view: `count` assets from position `start` of the view's order. */
@@ -39,17 +40,26 @@ export interface TimelineView {
   readonly materialized?: boolean;
 }
 
-const Flag = { favorite: 1, trashed: 2, archived: 4 } as const;
+const Flag = { favorite: 1, trashed: 2, archived: 4, deleted: 8 } as const;
 const DAY = 86_400;
 
+type StateMaps = ReturnType<typeof catalogMaps>;
+const flagsOf = (m: StateMaps, id: string): number =>
+  (m.favorite.get(id) === true ? Flag.favorite : 0) | (m.trashed.has(id) ? Flag.trashed : 0) |
+  (m.archived.get(id) === true ? Flag.archived : 0) | (m.deleted.has(id) ? Flag.deleted : 0);
+
 const matches = (filter: TimelineFilter, flags: number): boolean => {
+  if ((flags & Flag.deleted) !== 0) return false;
   switch (filter) {
     case TimelineFilter.all:
+    case TimelineFilter.recent:
       return (flags & (Flag.trashed | Flag.archived)) === 0;
     case TimelineFilter.favorites:
       return (flags & (Flag.trashed | Flag.archived)) === 0 && (flags & Flag.favorite) !== 0;
     case TimelineFilter.trash:
       return (flags & Flag.trashed) !== 0;
+    case TimelineFilter.archive:
+      return (flags & (Flag.trashed | Flag.archived)) === Flag.archived;
   }
 };
 
@@ -104,7 +114,7 @@ export class TimelineIndex {
       const slot = this.facts.slotOf(id);
       if (slot < 0 || slot >= this.known) continue;
       this.assets.delete(slot);
-      this.flags[slot] = (m.favorite.get(id) === true ? Flag.favorite : 0) | (m.trashed.has(id) ? Flag.trashed : 0) | (m.archived.get(id) === true ? Flag.archived : 0);
+      this.flags[slot] = flagsOf(m, id);
       const taken = this.effectiveTaken(slot, id);
       if (taken !== this.taken[slot]) {
         this.taken[slot] = taken;
@@ -170,6 +180,7 @@ export class TimelineIndex {
       mark(m.favorite.keys(), Flag.favorite, (k) => m.favorite.get(k) === true);
       mark(m.trashed.keys(), Flag.trashed);
       mark(m.archived.keys(), Flag.archived, (k) => m.archived.get(k) === true);
+      mark(m.deleted.keys(), Flag.deleted);
       for (const key of [...m.takenOverride.keys(), ...extractedIndex(this.doc).records.keys()]) {
         const slot = this.facts.slotOf(key);
         if (slot >= from) taken[slot] = this.effectiveTaken(slot, key as AssetId);
@@ -177,7 +188,7 @@ export class TimelineIndex {
     } else {
       for (let slot = from; slot < to; slot++) {
         const id = this.facts.idAt(slot);
-        flags[slot] = (m.favorite.get(id) === true ? Flag.favorite : 0) | (m.trashed.has(id) ? Flag.trashed : 0) | (m.archived.get(id) === true ? Flag.archived : 0);
+        flags[slot] = flagsOf(m, id);
         taken[slot] = this.effectiveTaken(slot, id);
       }
     }
@@ -207,8 +218,18 @@ export class TimelineIndex {
     return asset;
   }
 
+  /** Recently added (Immich 3.0): newest import first, in runs by the UTC day of import. */
+  private importOrder(): { sorted: Int32Array; dayOf: (slot: number) => number } {
+    const sorted = Int32Array.from(this.sorted);
+    const imported = (slot: number): number => this.facts.importedAt(slot);
+    sorted.sort((a, b) => imported(b) - imported(a) || this.compare(a, b));
+    return { sorted, dayOf: (slot) => Math.floor(imported(slot) / 1000 / DAY) };
+  }
+
   private buildView(filter: TimelineFilter): TimelineView {
-    const sorted = this.sorted;
+    const { sorted, dayOf } = filter === TimelineFilter.recent
+      ? this.importOrder()
+      : { sorted: this.sorted, dayOf: (slot: number) => Math.floor(this.taken[slot]! / DAY) };
     const order = new Int32Array(sorted.length);
     const runs: DayRun[] = [];
     let n = 0;
@@ -217,7 +238,7 @@ export class TimelineIndex {
     for (let i = 0; i < sorted.length; i++) {
       const slot = sorted[i]!;
       if (!matches(filter, this.flags[slot]!)) continue;
-      const d = Math.floor(this.taken[slot]! / DAY);
+      const d = dayOf(slot);
       if (d !== day) {
         if (n > runStart) runs.push({ day: takenString(day * DAY).slice(0, 10), start: runStart, count: n - runStart });
         day = d;

@@ -81,10 +81,10 @@ const installedClipPack = async (): Promise<string | null> => {
   return (clip?.id as string | undefined) ?? null;
 };
 
-/** The catalog's photos (not videos, not trashed) as a live view on the columnar facts index: no copy of a million ids. */
+/** The catalog's photos (not videos, not trashed, not deleted permanently) as a live view on the columnar facts index: no copy of a million ids. */
 const photoList = (doc: Y.Doc): PhotoList => {
   const index = factsIndex(doc);
-  const { trashed } = catalogMaps(doc);
+  const { trashed, deleted } = catalogMaps(doc);
   return {
     get length() {
       return index.size;
@@ -92,7 +92,7 @@ const photoList = (doc: Y.Doc): PhotoList => {
     at(slot) {
       if (slot >= index.size || index.video[slot] === 1) return undefined;
       const id = index.idAt(slot);
-      return trashed.has(id) ? undefined : id;
+      return trashed.has(id) || deleted.has(id) ? undefined : id;
     },
   };
 };
