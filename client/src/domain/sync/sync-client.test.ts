@@ -21,6 +21,8 @@ class FakeServer {
   readonly sessions = new Set<{ handlers: SyncSocketHandlers; open: boolean }>();
   ack = true;
   up = true;
+  /** Updates the relay refuses with error(invalidUpdate), as its update check would. */
+  refuse: (update: Uint8Array) => boolean = () => false;
   token = 'good';
   received: Message[] = [];
 
@@ -71,6 +73,7 @@ class FakeServer {
         Y.applyUpdate(this.doc, m.payload);
         return;
       case MessageType.update:
+        if (this.refuse(m.update)) return this.send(session, { type: MessageType.error, reason: ErrorReason.invalidUpdate, room: m.room, message: 'refused' });
         Y.applyUpdate(this.doc, m.update);
         if (this.ack) this.send(session, { type: MessageType.ack, room: m.room, seq: m.seq });
         for (const other of this.sessions) if (other !== session) this.send(other, { type: MessageType.update, room: m.room, seq: 0, update: m.update });
@@ -118,6 +121,24 @@ describe('SyncClient', () => {
     expect(listAssets(doc).length).toBe(2);
     expect(listAssets(server.doc).length).toBe(2);
     expect(c.pending).toBe(0);
+  });
+
+  it('resynchronises a room after the relay refuses one of its updates', () => {
+    const server = new FakeServer();
+    const doc = new Y.Doc();
+    const { c } = client(server, doc);
+    c.start();
+    server.flush();
+    addAsset(server.doc, facts(4)); // an edit the device has not seen yet
+    server.refuse = () => true;
+    doc.getMap('meta').set('schemaVersion', 999);
+    server.flush();
+    expect(c.lastError).toMatchObject({ reason: ErrorReason.invalidUpdate, room: ROOM });
+    const resync = server.received.filter((m) => m.type === MessageType.sync && m.step === SyncStep.step1);
+    expect(resync).toHaveLength(2); // the join's, and the one after the refusal
+    expect(listAssets(doc).map((a) => a.id)).toEqual([facts(4).hash]);
+    expect(c.status).toBe(ConnectionStatus.online);
+    expect(server.doc.getMap('meta').get('schemaVersion')).toBeUndefined();
   });
 
   it('counts local updates as pending until acked', () => {

@@ -253,6 +253,15 @@ export class SyncClient {
       return;
     }
     if (error.reason === ErrorReason.clientTooOld || error.reason === ErrorReason.serverTooOld) this.stop();
+    const room = error.room;
+    const state = room === '' ? undefined : this.rooms.get(room);
+    if (error.reason === ErrorReason.invalidUpdate && room !== '' && state) {
+      // The relay refused an edit of ours: our replica now holds what the room does not. Sync
+      // step 1 again (status syncing until the answer) so the divergence shows, never silently.
+      state.synced = false;
+      this.refreshStatus();
+      this.send({ type: MessageType.sync, room, step: SyncStep.step1, payload: Y.encodeStateVector(state.doc) });
+    }
     this.emit();
   }
 
