@@ -115,7 +115,8 @@ export const BLOB_DB_MIGRATIONS: readonly string[] = [
        JOIN blob_grants g ON g.hash = s.hash AND g.via = 'owner'
       WHERE (SELECT COUNT(*) FROM blob_grants o WHERE o.hash = s.hash AND o.via = 'owner') = 1;
    DELETE FROM blob_metadata WHERE hash IN (SELECT hash FROM blob_sidecars);
-   DELETE FROM jobs WHERE kind = 'metadata' AND hash IN (SELECT hash FROM blob_sidecars);
+   UPDATE jobs SET status = 'pending', attempts = 0, error = NULL, run_after = 0
+    WHERE kind = 'metadata' AND hash IN (SELECT hash FROM blob_sidecars);
    DELETE FROM blob_sidecars;
    CREATE TABLE user_ml_derivatives (
      hash TEXT NOT NULL REFERENCES blobs(hash) ON DELETE CASCADE,

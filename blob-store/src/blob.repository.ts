@@ -41,6 +41,13 @@ export interface BlobRepository {
   roomsOf(hash: BlobHash): RoomId[];
   /** Who registered the blob in which room. */
   registrations(hash: BlobHash): { room: RoomId; addedBy: UserId }[];
+  /**
+   * Takes back the user's reference: their owner grant and their room registrations. True when
+   * nothing references the blob any more (no grant, no room), so its bytes may go.
+   */
+  release(hash: BlobHash, user: UserId): boolean;
+  /** Deletes the blob's row and everything keyed by it (grants, metadata, plans, ML rows, jobs). */
+  forget(hash: BlobHash): void;
   /** Every stored hash, oldest first (the Redis queue's "run missing" walks them). */
   hashes(): Iterable<BlobHash>;
 }
@@ -58,6 +65,17 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const removeRoom = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND room = ? AND added_by = ?');
   const roomsOf = db.prepare<[string], RoomId>('SELECT DISTINCT room FROM blob_rooms WHERE hash = ? ORDER BY room').pluck();
   const registrations = db.prepare<[string], { room: RoomId; added_by: UserId }>('SELECT room, added_by FROM blob_rooms WHERE hash = ? ORDER BY room, added_by');
+  const release = db.transaction((hash: string, user: string): boolean => {
+    db.prepare(`DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = 'owner'`).run(hash, user);
+    db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND added_by = ?').run(hash, user);
+    const grants = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM blob_grants WHERE hash = ?').get(hash)?.n ?? 0;
+    const rooms = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM blob_rooms WHERE hash = ?').get(hash)?.n ?? 0;
+    return grants + rooms === 0;
+  });
+  const forget = db.transaction((hash: string) => {
+    db.prepare('DELETE FROM jobs WHERE hash = ?').run(hash);
+    db.prepare('DELETE FROM blobs WHERE hash = ?').run(hash);
+  });
   const all = db.prepare<[], BlobHash>('SELECT hash FROM blobs ORDER BY created_at').pluck();
   const readableBatch = db.prepare<[string, string], { hash: string }>(
     'SELECT DISTINCT g.hash AS hash FROM blob_grants g JOIN json_each(?) j ON j.value = g.hash WHERE g.user_id = ?',
@@ -83,6 +101,8 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
     removeRoom: (hash, room, addedBy) => removeRoom.run(hash, room, addedBy).changes > 0,
     roomsOf: (hash) => roomsOf.all(hash),
     registrations: (hash) => registrations.all(hash).map((r) => ({ room: r.room, addedBy: r.added_by })),
+    release: (hash, user) => release(hash, user),
+    forget: (hash) => forget(hash),
     hashes: () => all.iterate(),
   };
 };

@@ -4,6 +4,7 @@
  *
  *   const routes = createBlobRoutes({ service, authenticate, config })
  *   // PUT/GET/HEAD /api/blobs/:hash, GET …/:hash/thumbnail|preview|video|info|metadata, PUT …/:hash/sidecar, POST /api/blobs/exists
+ *   // DELETE /api/blobs/:hash: the caller's reference (the bytes go once no one references them)
  *   // PUT/DELETE /api/blobs/:hash/rooms/:room (album:<id> or catalog:<id>): who else may read it
  */
 import {
@@ -150,6 +151,10 @@ export const createBlobRoutes = ({ service, authenticate, config }: BlobRoutesDe
       const contentLength = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
       const result = await service.put(user, hash, req.body(), { contentLength, signal: req.signal });
       return json(result.created ? 201 : 200, result);
+    }),
+    route('DELETE', '/api/blobs/:hash', 0, async (_req, user, params) => {
+      await service.remove(user, hashParam(params));
+      return { status: 204, headers: {} };
     }),
     route('POST', '/api/blobs/exists', existsBodyLimit, async (req, user) => {
       const body = await readJson(req);

@@ -23,6 +23,7 @@ import type { ExifTool } from './exiftool.repository.js';
 import type { MediaMetadata } from './media-metadata.js';
 import { DecoderKind, decoderFor, isAcceptedMime } from './media-types.js';
 import type { MetadataRepository } from './metadata.repository.js';
+import type { MlDerivativeRepository } from './ml-derivative.repository.js';
 import { SNIFF_PREFIX_BYTES, sniffBytes, sniffFile } from './sniff.repository.js';
 import type { TempFiles } from './temp-file.repository.js';
 import type { Reservation, UploadRecord, UploadRepository } from './upload.repository.js';
@@ -48,6 +49,8 @@ export interface BlobServiceDeps {
   readonly plans: VideoPlanRepository;
   /** How long `video()` waits for a transcode before answering notReady. */
   readonly videoWaitMs?: number;
+  /** Users' ML derivatives, deleted with their reference. */
+  readonly ml: Pick<MlDerivativeRepository, 'removeFor' | 'removeAll'>;
   /** Free space where uploads land (the `minFreeBytes` reserve). */
   readonly space: DiskSpace;
   readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes' | 'minFreeBytes'>;
@@ -100,6 +103,12 @@ export interface BlobService {
   video(user: UserId, hash: BlobHash): Promise<StoredFile & { readonly transcoded: boolean }>;
   /** ExifTool metadata of the blob (merged with its sidecar), extracted on demand if its job has not run. */
   metadata(user: UserId, hash: BlobHash): Promise<MediaMetadata>;
+  /**
+   * Deletes the user's reference: their ownership, room registrations, sidecar, reading and ML
+   * derivatives. Once no one references the bytes (no uploader, no room), the original and all
+   * derivatives go too. Its size leaves the user's quota either way. notFound unless theirs.
+   */
+  remove(user: UserId, hash: BlobHash): Promise<void>;
   /** Attaches the user's XMP sidecar to their upload and re-extracts their metadata with it (theirs alone). */
   putSidecar(user: UserId, hash: BlobHash, body: AsyncIterable<Uint8Array>): Promise<MediaMetadata>;
 }
@@ -111,7 +120,17 @@ const notMedia = (mime: string | undefined): BlobError =>
   );
 
 export const createBlobService = (deps: BlobServiceDeps): BlobService => {
-  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config } = deps;
+  const { backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, ml, config } = deps;
+
+  /** One admit or remove of a hash at a time (this process): a delete never takes bytes an upload just claimed. */
+  const locks = new Map<BlobHash, Promise<unknown>>();
+  const exclusive = <T>(hash: BlobHash, work: () => Promise<T>): Promise<T> => {
+    const run = (locks.get(hash) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    locks.set(hash, tail);
+    void tail.then(() => locks.get(hash) === tail && locks.delete(hash));
+    return run;
+  };
 
   const ensureDiskRoom = async (bytes: number): Promise<void> => {
     if (config.minFreeBytes === 0) return;
@@ -130,7 +149,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
    * Records a verified, stored blob for the user and queues its derivatives. `created` means new
    * to this user, whether or not someone else holds the bytes: the answer is no oracle (ADR 0050).
    */
-  const admit = async (user: UserId, hash: BlobHash, file: string, size: number, mime: string): Promise<PutBlobResponse> => {
+  const admit = (user: UserId, hash: BlobHash, file: string, size: number, mime: string): Promise<PutBlobResponse> => exclusive(hash, async () => {
     await backend.putFile(hash, file);
     const created = !blobs.isOwner(user, hash);
     blobs.record({ hash, mime, size });
@@ -138,7 +157,7 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     await queue.enqueue(hash, derivativeKinds);
     const stored = blobs.get(hash) ?? { size, mime };
     return { hash, size: stored.size, mime: stored.mime, created };
-  };
+  });
 
   /** Readable record, or notFound: a blob the user may not read is indistinguishable from none. */
   const reader = createBlobReader(blobs, access);
@@ -334,6 +353,17 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
       const meta = metadata.get(hash);
       if (!meta) throw new BlobError(BlobErrorCode.notReady, 'metadata is not ready; retry later');
       return meta;
+    },
+
+    remove(user, hash) {
+      return exclusive(hash, async () => {
+        owned(user, hash);
+        metadata.forgetUser(hash, user);
+        await ml.removeFor(hash, user);
+        if (!blobs.release(hash, user)) return;
+        blobs.forget(hash);
+        await Promise.all([backend.delete(hash), derivatives.files.removeAll(hash), ml.removeAll(hash)]);
+      });
     },
 
     async putSidecar(user, hash, body) {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobHash } from '../../protocol/src/index.js';
-import { fsyncDir, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
+import { fsyncDir, removeShardFiles, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
 
 export type FileDerivativeKind = 'thumbnail' | 'preview' | 'video';
 
@@ -28,6 +28,8 @@ export interface DerivativeRepository {
   write(hash: BlobHash, kind: FileDerivativeKind, bytes: Uint8Array): Promise<void>;
   /** Fsyncs a finished file a tool wrote on the same filesystem and renames it into place. */
   moveIn(hash: BlobHash, kind: FileDerivativeKind, file: string): Promise<void>;
+  /** Deletes every derivative file of the blob (any kind, any params version). */
+  removeAll(hash: BlobHash): Promise<void>;
 }
 
 /** `tmpDir` must be on the same filesystem (it is swept at start, so a crash leaves nothing). */
@@ -48,6 +50,7 @@ export const createDerivativeRepository = async (root: string, tmpDir: string): 
     pathOf,
     size,
     exists: async (hash, kind) => (await size(hash, kind)) !== undefined,
+    removeAll: async (hash) => void (await removeShardFiles(root, hash)),
     async moveIn(hash, kind, file) {
       const target = pathOf(hash, kind);
       await mkdir(dirname(target), { recursive: true });

@@ -6,7 +6,7 @@
  *   await backend.putFile(hash, tempFile)
  */
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobHash } from '../../protocol/src/index.js';
 import { BlobNotFoundError, type BlobBackend, type BlobStat } from './blob.backend.js';
@@ -14,6 +14,15 @@ import { BlobNotFoundError, type BlobBackend, type BlobStat } from './blob.backe
 /** `<root>/ab/cd/<hash>`: two levels of 256 keep directories small at millions of blobs. */
 export const shardedPath = (root: string, hash: string, suffix = ''): string =>
   join(root, hash.slice(0, 2), hash.slice(2, 4), `${hash}${suffix}`);
+
+/** Deletes every file of the hash's shard directory named `<hash>…` (its derivatives); how many. */
+export const removeShardFiles = async (root: string, hash: string): Promise<number> => {
+  const dir = dirname(shardedPath(root, hash));
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const mine = names.filter((name) => name.startsWith(`${hash}-`));
+  await Promise.all(mine.map((name) => rm(join(dir, name), { force: true })));
+  return mine.length;
+};
 
 /** fsync a directory so a rename or unlink inside it is durable. */
 export const fsyncDir = async (dir: string): Promise<void> => {

@@ -82,7 +82,8 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
   const uploads = createUploadRepository(db);
   uploads.releaseAll(); // holds of plain uploads that died with the previous process
   const access = options.access ?? uploadersOnly;
-  const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir) });
+  const mlFiles = await createMlDerivativeRepository(db, join(root, 'derivatives', 'ml'), temps.dir);
+  const ml = createMlDerivativeService({ blobs, reader: createBlobReader(blobs, access), ml: mlFiles });
   const exiftool = createExifTool({ path: config.exiftoolPath, timeoutMs: config.toolTimeoutMs });
   const metadata = createMetadataRepository(db);
   let writeback: CatalogWriteback | undefined;
@@ -115,7 +116,7 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
   const space = createDiskSpace(temps.dir);
-  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, config });
+  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, ml: mlFiles, config });
   const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
   await tus.sweep();
   let closed = false;

@@ -23,6 +23,8 @@ export interface MetadataRepository {
   /** The user's reading merged with their sidecar. */
   getForUser(hash: BlobHash, user: UserId): MediaMetadata | undefined;
   setForUser(hash: BlobHash, user: UserId, metadata: MediaMetadata): void;
+  /** Forgets the user's sidecar and reading of the blob. */
+  forgetUser(hash: BlobHash, user: UserId): void;
 }
 
 export const createMetadataRepository = (db: BlobDb): MetadataRepository => {
@@ -38,6 +40,10 @@ export const createMetadataRepository = (db: BlobDb): MetadataRepository => {
     putSidecar.run(hash, user, Buffer.from(xmp), Date.now());
     dropUser.run(hash, user);
   });
+  const forgetUser = db.transaction((hash: string, user: string) => {
+    db.prepare('DELETE FROM user_sidecars WHERE hash = ? AND user_id = ?').run(hash, user);
+    dropUser.run(hash, user);
+  });
   const parse = (row: { json: string } | undefined): MediaMetadata | undefined => (row ? (JSON.parse(row.json) as MediaMetadata) : undefined);
   return {
     get: (hash) => parse(get.get(hash)),
@@ -48,5 +54,6 @@ export const createMetadataRepository = (db: BlobDb): MetadataRepository => {
     setSidecar: (hash, user, xmp) => setSidecar(hash, user, xmp),
     getForUser: (hash, user) => parse(getUser.get(hash, user)),
     setForUser: (hash, user, metadata) => void putUser.run(hash, user, JSON.stringify(metadata), Date.now()),
+    forgetUser: (hash, user) => forgetUser(hash, user),
   };
 };

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import type { BlobHash, UserId } from '../../protocol/src/index.js';
 import { readMlDerivative, type MlDerivative } from '../../models/src/derivatives/ml-derivative.js';
 import type { BlobDb } from './blob-db.js';
-import { fsyncDir, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
+import { fsyncDir, removeShardFiles, shardedPath, writeSyncedFile } from './fs-blob.backend.js';
 
 /** A model id that passed `mlDerivativeName`: safe as a path segment and a file-name part. */
 export type ModelId = string & { readonly __brand: 'ModelId' };
@@ -38,6 +38,10 @@ export interface MlDerivativeRepository {
   put(hash: BlobHash, user: UserId, modelId: ModelId, kind: MlDerivative['kind'], bytes: Uint8Array): Promise<{ created: boolean }>;
   /** The given hashes (deduplicated, in input order) that have the user's own derivative of this model. */
   present(user: UserId, modelId: ModelId, hashes: readonly BlobHash[]): BlobHash[];
+  /** Deletes the user's derivatives of the blob (rows and files). */
+  removeFor(hash: BlobHash, user: UserId): Promise<void>;
+  /** Deletes every derivative of the blob, everyone's (files; rows go with the blob row). */
+  removeAll(hash: BlobHash): Promise<void>;
 }
 
 /** One statement: per requested hash, a primary-key probe into the user's derivatives. */
@@ -59,6 +63,8 @@ export const createMlDerivativeRepository = async (db: BlobDb, root: string, tmp
   const insert = db.prepare('INSERT OR IGNORE INTO user_ml_derivatives (hash, user_id, model_id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const replace = db.prepare('INSERT OR REPLACE INTO user_ml_derivatives (hash, user_id, model_id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const present = db.prepare<[string, string, string], { hash: string }>(PRESENT_SQL);
+  const modelsOf = db.prepare<[string, string], ModelId>('SELECT model_id FROM user_ml_derivatives WHERE hash = ? AND user_id = ?').pluck();
+  const dropFor = db.prepare('DELETE FROM user_ml_derivatives WHERE hash = ? AND user_id = ?');
 
   const pathOf = (hash: BlobHash, user: UserId, modelId: ModelId): string => shardedPath(root, hash, `-ml-${userKey(user)}-${modelId}.sbml`);
   const size = async (hash: BlobHash, user: UserId, modelId: ModelId): Promise<number | undefined> => {
@@ -119,6 +125,12 @@ export const createMlDerivativeRepository = async (db: BlobDb, root: string, tmp
       }
       return { created: false };
     },
+    async removeFor(hash, user) {
+      const models = modelsOf.all(hash, user);
+      dropFor.run(hash, user);
+      await Promise.all(models.map((modelId) => unlink(pathOf(hash, user, modelId)).catch(() => undefined)));
+    },
+    removeAll: async (hash) => void (await removeShardFiles(root, hash)),
     present(user, modelId, hashes) {
       const unique = [...new Set(hashes)];
       const found = new Set(present.all(JSON.stringify(unique), modelId, user).map((r) => r.hash));
