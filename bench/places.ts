@@ -3,7 +3,8 @@
  * index from the bundled GeoNames file, and throughput (assets per second) of `resolvePlaces`,
  * the worker's batch call, on (a) positions of a generated library (`createFactsGenerator`: six
  * cities, ±0.1°) and (b) uniformly random positions on Earth (70 % sea: the slower
- * country-borders path). Writes bench/results/places.json with the machine's load.
+ * country-borders path). Also "On this day" (memories/on-this-day.ts) over the same generated
+ * library. Writes bench/results/places.json with the machine's load.
  *
  *   npm run bench:places          # ≈ 1 minute on 2 busy cores; BENCH_ASSETS=1000000 for a million
  */
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { createFactsGenerator } from '../protocol/src/catalog-builders.js';
 import { resolvePlaces } from '../client/src/domain/places/place-batch.js';
 import { createReverseGeocoder } from '../client/src/domain/places/reverse-geocoder.js';
+import { onThisDay } from '../client/src/domain/memories/on-this-day.js';
 
 const TSV = path.resolve(import.meta.dirname, '..', 'client', 'src', 'domain', 'places', 'geodata', 'cities.tsv');
 const OUT = path.resolve(import.meta.dirname, 'results', 'places.json');
@@ -37,8 +39,10 @@ const indexMemory = memory() - before;
 
 const library = new Float64Array(2 * N);
 const generator = createFactsGenerator(15, { assets: N });
+const taken: { takenAt: string; trashedAt: null; archived: false }[] = [];
 for (let i = 0; i < N; ) {
   const f = generator.next();
+  taken.push({ takenAt: f.takenAt, trashedAt: null, archived: false });
   if (f.latitude === null || f.longitude === null) continue;
   library[2 * i] = f.latitude;
   library[2 * i + 1] = f.longitude;
@@ -64,6 +68,17 @@ const measure = (latLon: Float64Array) => {
   return { assets: count, bestMs: Math.round(best), assetsPerSecond: Math.round((count / best) * 1000), withCity: named / count, distinctPlaces: batch.places.length };
 };
 
+const memories = (() => {
+  let best = Infinity;
+  let found = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    started = performance.now();
+    found = onThisDay(taken, { year: 2026, month: 6, day: 1 }).reduce((n, m) => n + m.assets.length, 0);
+    best = Math.min(best, performance.now() - started);
+  }
+  return { assets: taken.length, bestMs: Math.round(best), photosFound: found };
+})();
+
 const result = {
   date: new Date().toISOString(),
   node: process.version,
@@ -73,6 +88,7 @@ const result = {
   index: { buildMs: Math.round(buildMs), kdbushAndTablesBytes: geocoder.indexBytes, heapAndBuffersBytes: indexMemory },
   generatedLibrary: measure(library),
   randomWorld: measure(random),
+  onThisDay: memories,
   loadavgAfter: os.loadavg(),
 };
 console.log(JSON.stringify(result, null, 2));
