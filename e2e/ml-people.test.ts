@@ -27,7 +27,8 @@ let server: TestServer;
 let browser: Browser;
 let a: Device;
 let photos: string[] = [];
-const models = 2;
+// Faces, text (OCR) and CLIP.
+const models = 3;
 
 const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;

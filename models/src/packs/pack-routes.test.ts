@@ -31,13 +31,15 @@ describe('model pack routes', () => {
   pack(first, 'clip-test', 'clip', { 'visual/model.onnx': 'visual-a' });
   pack(second, 'clip-test', 'clip', { 'visual/model.onnx': 'visual-b' });
   pack(second, 'face-api', 'faces', { 'detection/model.onnx': 'det' });
+  pack(second, 'PP-OCRv4_mobile', 'text', { 'detection/model.onnx': 'det' });
   mkdirSync(join(second, 'not-a-pack'));
   const routes = modelPackRoutes([first, second]);
 
   it('lists each pack once, the first root winning', async () => {
-    expect(await listHostedPacks([first, second])).toEqual([{ id: 'clip-test', kind: 'clip' }, { id: 'face-api', kind: 'faces' }]);
+    const listed = [{ id: 'clip-test', kind: 'clip' }, { id: 'face-api', kind: 'faces' }, { id: 'PP-OCRv4_mobile', kind: 'text' }];
+    expect(await listHostedPacks([first, second])).toEqual(listed);
     const index = await call(routes, '/models/index.json');
-    expect(JSON.parse(index.body as string)).toEqual({ packs: [{ id: 'clip-test', kind: 'clip' }, { id: 'face-api', kind: 'faces' }] });
+    expect(JSON.parse(index.body as string)).toEqual({ packs: listed });
   });
 
   it('serves files from the first root that has them, manifests uncached', async () => {

@@ -12,7 +12,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { HttpResponse, HttpRoute } from '../../../protocol/src/http.js';
 
-export type HostedPack = { readonly id: string; readonly kind: 'clip' | 'faces' };
+export type HostedPack = { readonly id: string; readonly kind: 'clip' | 'faces' | 'text' };
 
 const PACK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -29,7 +29,7 @@ export const listHostedPacks = async (roots: readonly string[]): Promise<HostedP
       if (!entry.isDirectory() || !PACK_ID.test(entry.name) || found.has(entry.name)) continue;
       try {
         const manifest = JSON.parse(await readFile(join(root, entry.name, 'manifest.json'), 'utf8')) as { kind?: unknown };
-        found.set(entry.name, { id: entry.name, kind: manifest.kind === 'clip' ? 'clip' : 'faces' });
+        found.set(entry.name, { id: entry.name, kind: manifest.kind === 'clip' || manifest.kind === 'text' ? manifest.kind : 'faces' });
       } catch {
         // No readable manifest: not a pack.
       }
