@@ -52,6 +52,9 @@ describe('Users and Account settings in Chromium', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.getByLabel(`Quota for ${member.email} in GiB`).inputValue()).toBe('2');
     await screenshot(page, 'admin-users');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'admin-users-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('the new user signs in on their own device', async () => {
