@@ -9,6 +9,7 @@
  */
 import { HttpError, catalogOwner, isRoomId, type RoomId, type UserId } from '../../protocol/src/index.js';
 import type { AuthService, AuthUser } from './auth.service.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { GrantAccess, RoomMember, UserRepository } from './user.repository.js';
 
 export interface ShareTarget {
@@ -34,7 +35,14 @@ const roomOf = (room: string): RoomId => {
 /** The user whose catalog this is; their admin grant on it cannot be changed by anyone. */
 const ownerOf = (room: RoomId): string | undefined => (room.startsWith('catalog:') ? catalogOwner(room) : undefined);
 
-export const createGrantService = ({ auth, users }: { auth: AuthService; users: UserRepository }): GrantService => {
+export interface GrantServiceOptions {
+  readonly auth: AuthService;
+  readonly users: UserRepository;
+  /** Shares to unknown accounts per caller per window; default 20 an hour. */
+  readonly lookupMisses?: RateLimiter;
+}
+
+export const createGrantService = ({ auth, users, lookupMisses = createRateLimiter({ limit: 20, windowMs: 3_600_000 }) }: GrantServiceOptions): GrantService => {
   const caller = async (token: string | undefined): Promise<AuthUser> => {
     const user = await auth.authenticate(token);
     if (!user) throw new HttpError(401, 'unauthorized', 'missing, invalid or revoked token');
@@ -52,14 +60,19 @@ export const createGrantService = ({ auth, users }: { auth: AuthService; users: 
     async share(token, rawRoom, target) {
       const room = roomOf(rawRoom);
       const user = await caller(token);
-      const row = target.userId ? await users.findById(target.userId) : target.email ? await users.findByEmail(target.email) : undefined;
-      if (!row) throw new HttpError(404, 'userNotFound', 'no account with this email or id');
+      // Decide whether the caller may share here before looking the target up, so nobody learns
+      // whether an email has an account from a room they do not administer (issue 12 finding 8).
+      const self = target.userId === user.id || (target.email !== undefined && target.email.toLowerCase() === user.email.toLowerCase());
       const members = await users.membersOf(room);
-      const claim = members.length === 0 && row.id === user.id && room.startsWith('album:') && target.access === 'admin';
-      if (!claim) {
-        await requireAdmin(user, room);
-        refuseProtected(user, room, row.id);
+      const claim = self && members.length === 0 && room.startsWith('album:') && target.access === 'admin';
+      if (!claim) await requireAdmin(user, room);
+      const row = target.userId ? await users.findById(target.userId) : target.email ? await users.findByEmail(target.email) : undefined;
+      if (!row) {
+        // Room admins (everyone, of their own catalog) still learn it: a budget of misses keeps that slow.
+        if (!lookupMisses.hit(user.id)) throw new HttpError(429, 'rateLimited', 'too many shares to unknown accounts; try again later');
+        throw new HttpError(404, 'userNotFound', 'no account with this email or id');
       }
+      if (!claim) refuseProtected(user, room, row.id);
       const before = members.find((m) => m.userId === row.id);
       await auth.setGrant(row.id, room, target.access);
       return { member: { userId: row.id, email: row.email, name: row.name, access: target.access }, created: !before };
