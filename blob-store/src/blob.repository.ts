@@ -65,16 +65,21 @@ export const createBlobRepository = (db: BlobDb): BlobRepository => {
   const removeRoom = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND room = ? AND added_by = ?');
   const roomsOf = db.prepare<[string], RoomId>('SELECT DISTINCT room FROM blob_rooms WHERE hash = ? ORDER BY room').pluck();
   const registrations = db.prepare<[string], { room: RoomId; added_by: UserId }>('SELECT room, added_by FROM blob_rooms WHERE hash = ? ORDER BY room, added_by');
+  const dropOwner = db.prepare(`DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = 'owner'`);
+  const dropRegistrations = db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND added_by = ?');
+  const references = db.prepare<[string, string], { n: number }>(
+    'SELECT (SELECT COUNT(*) FROM blob_grants WHERE hash = ?) + (SELECT COUNT(*) FROM blob_rooms WHERE hash = ?) AS n',
+  );
   const release = db.transaction((hash: string, user: string): boolean => {
-    db.prepare(`DELETE FROM blob_grants WHERE hash = ? AND user_id = ? AND via = 'owner'`).run(hash, user);
-    db.prepare('DELETE FROM blob_rooms WHERE hash = ? AND added_by = ?').run(hash, user);
-    const grants = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM blob_grants WHERE hash = ?').get(hash)?.n ?? 0;
-    const rooms = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM blob_rooms WHERE hash = ?').get(hash)?.n ?? 0;
-    return grants + rooms === 0;
+    dropOwner.run(hash, user);
+    dropRegistrations.run(hash, user);
+    return (references.get(hash, hash)?.n ?? 0) === 0;
   });
+  const dropJobs = db.prepare('DELETE FROM jobs WHERE hash = ?');
+  const dropBlob = db.prepare('DELETE FROM blobs WHERE hash = ?');
   const forget = db.transaction((hash: string) => {
-    db.prepare('DELETE FROM jobs WHERE hash = ?').run(hash);
-    db.prepare('DELETE FROM blobs WHERE hash = ?').run(hash);
+    dropJobs.run(hash);
+    dropBlob.run(hash);
   });
   const all = db.prepare<[], BlobHash>('SELECT hash FROM blobs ORDER BY created_at').pluck();
   const readableBatch = db.prepare<[string, string], { hash: string }>(

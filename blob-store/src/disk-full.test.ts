@@ -39,7 +39,7 @@ const photo = async (size: number): Promise<Buffer> => {
 const putEarly = (kit: TestStore, bytes: Buffer): Promise<{ status: number; body: unknown }> =>
   new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(`${kit.url}/api/blobs/${sha256(bytes)}`, { method: 'PUT', headers: { ...kit.auth('alice'), 'content-length': String(bytes.length) } }, (res) => {
+    const req = request(`${kit.url}/api/blobs/${sha256(bytes)}`, { method: 'PUT', headers: { ...kit.auth('alice'), 'content-length': String(bytes.length) }, agent: false }, (res) => {
       answered = true;
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));

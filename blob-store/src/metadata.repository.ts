@@ -40,8 +40,9 @@ export const createMetadataRepository = (db: BlobDb): MetadataRepository => {
     putSidecar.run(hash, user, Buffer.from(xmp), Date.now());
     dropUser.run(hash, user);
   });
+  const dropSidecar = db.prepare('DELETE FROM user_sidecars WHERE hash = ? AND user_id = ?');
   const forgetUser = db.transaction((hash: string, user: string) => {
-    db.prepare('DELETE FROM user_sidecars WHERE hash = ? AND user_id = ?').run(hash, user);
+    dropSidecar.run(hash, user);
     dropUser.run(hash, user);
   });
   const parse = (row: { json: string } | undefined): MediaMetadata | undefined => (row ? (JSON.parse(row.json) as MediaMetadata) : undefined);
