@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createBlobStore } from '../blob-store/src/index.js';
+import { createBlobStore, type BlobStore } from '../blob-store/src/index.js';
 import { createSyncServer } from '../sync-server/src/index.js';
 // ML (issue 6): installed model packs are served from SHOEBOX_MODELS_DIR (default models/packs), then the build's copy.
 import { modelPackRoutes } from '../models/src/packs/pack-routes.js';
@@ -20,6 +20,8 @@ const main = async (): Promise<void> => {
   mkdirSync(dataDir, { recursive: true });
 
   // Embedded by default; SHOEBOX_DATABASE_URL / SHOEBOX_REDIS_URL switch the relay to PostgreSQL and scale-out.
+  // eslint-disable-next-line prefer-const -- reason: the relay's usage source reads it once both exist
+  let blobs: BlobStore;
   const sync = await createSyncServer({
     dataDir,
     databaseUrl: config.databaseUrl,
@@ -29,8 +31,10 @@ const main = async (): Promise<void> => {
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     trust: config.trust,
     metricsToken: config.metricsToken,
+    // Storage per user for the administrators' list, counted by the blob store (created next).
+    usage: (ids) => blobs.usageOf(ids),
   });
-  const blobs = await createBlobStore({
+  blobs = await createBlobStore({
     dataDir,
     authenticate: (token) => sync.authenticate(token),
     // A blob registered in an album or catalog is readable by whoever the relay lets read that room.

@@ -54,6 +54,8 @@ export interface BlobServiceDeps {
   /** Free space where uploads land (the `minFreeBytes` reserve). */
   readonly space: DiskSpace;
   readonly config: Pick<BlobStoreConfig, 'maxBlobBytes' | 'maxExistsHashes' | 'userQuotaBytes' | 'minFreeBytes'>;
+  /** A user's own quota set by an administrator (issue 13), else `config.userQuotaBytes` applies. */
+  readonly quotaOf?: (user: UserId) => number | undefined;
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -137,13 +139,17 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     if ((await space.free()) - bytes < config.minFreeBytes) throw new BlobError(BlobErrorCode.diskFull, DISK_FULL_MESSAGE);
   };
 
-  const mustFit = (bytes: number, reservation: Reservation): void => {
+  const quotaFor = (user: UserId): number => deps.quotaOf?.(user) ?? config.userQuotaBytes;
+  const mustFit = (bytes: number, quota: number, reservation: Reservation): void => {
     if (!reservation.ok) {
-      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${reservation.left} of the ${config.userQuotaBytes}-byte quota are left`);
+      throw new BlobError(BlobErrorCode.quotaExceeded, `this upload needs ${bytes} bytes; ${reservation.left} of the ${quota}-byte quota are left`);
     }
   };
   /** Holds `bytes` for upload `id` (replacing what it held) before they stream, or throws quotaExceeded. */
-  const reserve = (id: string, user: UserId, bytes: number): void => mustFit(bytes, uploads.reserve(id, user, bytes, config.userQuotaBytes));
+  const reserve = (id: string, user: UserId, bytes: number): void => {
+    const quota = quotaFor(user);
+    mustFit(bytes, quota, uploads.reserve(id, user, bytes, quota));
+  };
 
   /**
    * Records a verified, stored blob for the user and queues its derivatives. `created` means new
@@ -293,7 +299,8 @@ export const createBlobService = (deps: BlobServiceDeps): BlobService => {
     ensureDiskRoom,
 
     createUpload(upload) {
-      mustFit(upload.length, uploads.create(upload, config.userQuotaBytes));
+      const quota = quotaFor(upload.user);
+      mustFit(upload.length, quota, uploads.create(upload, quota));
     },
 
     async exists(user, hashes) {

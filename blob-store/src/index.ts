@@ -18,6 +18,7 @@ import { createBlobService } from './blob.service.js';
 import { parseBlobStoreConfig, type BlobStoreConfig } from './config.js';
 import { createDerivativeRepository } from './derivative.repository.js';
 import { createDerivativeService } from './derivative.service.js';
+import { createStorageUsage, type StorageUsage } from './storage-usage.service.js';
 import { createDiskSpace } from './disk-space.repository.js';
 import { createExifTool } from './exiftool.repository.js';
 import { createFsBlobBackend } from './fs-blob.backend.js';
@@ -49,7 +50,7 @@ export interface BlobStoreOptions {
   /** Root for `blobs/` (originals, derivatives, tmp) and `blobs.sqlite`. */
   readonly dataDir: string;
   /** Resolves a bearer or session-cookie token to its user, or undefined when invalid. */
-  readonly authenticate: (token: string) => Promise<{ id: UserId; isOwner?: boolean } | undefined>;
+  readonly authenticate: (token: string) => Promise<{ id: UserId; isOwner?: boolean; quotaBytes?: number } | undefined>;
   readonly config?: Partial<BlobStoreConfig>;
   /** Reads through rooms (albums, catalogs), answered by the relay; default: uploaders only. */
   readonly access?: BlobAccessPolicy;
@@ -66,6 +67,8 @@ export interface BlobStore {
    * (SPEC X1–X6); `tokenFor` mints a token the relay accepts for a user (keep it off HTTP).
    */
   startCatalogWriteback(relay: { url: string; tokenFor: (user: UserId) => Promise<string> }): CatalogWriteback;
+  /** Storage each user takes (originals they own, their derivatives, count), for administrators. */
+  usageOf: StorageUsage['usageOf'];
   /** Waits for running jobs, stops the decoder thread and closes the database. */
   close(): Promise<void>;
 }
@@ -116,16 +119,27 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
     ? await createBullJobQueue({ ...queueOptions, redisUrl: config.redisUrl, lockMs: config.queueLockMs, ensureWaitMs: config.toolTimeoutMs, listBlobs: () => blobs.hashes() })
     : createEmbeddedJobQueue(db, queueOptions);
   const space = createDiskSpace(temps.dir);
-  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, ml: mlFiles, config });
-  const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate: options.authenticate, config });
+  // A user's own quota (set by an administrator) arrives with each authentication; uploads always authenticate first.
+  const quotas = new Map<UserId, number>();
+  const authenticate: BlobStoreOptions['authenticate'] = async (token) => {
+    const user = await options.authenticate(token);
+    if (user?.quotaBytes === undefined) {
+      if (user) quotas.delete(user.id);
+    } else quotas.set(user.id, user.quotaBytes);
+    return user;
+  };
+  const service = createBlobService({ backend, blobs, queue, access, temps, derivatives, exiftool, metadata, uploads, plans, space, ml: mlFiles, config, quotaOf: (user) => quotas.get(user) });
+  const tus = createTusRoutes({ dir: join(root, 'uploads'), service, uploads, authenticate, config });
   await tus.sweep();
   let closed = false;
+  const storage = createStorageUsage(db, files);
   return {
+    usageOf: (users) => storage.usageOf(users),
     routes: [
-      ...createBlobRoutes({ service, authenticate: options.authenticate, config }),
+      ...createBlobRoutes({ service, authenticate, config }),
       ...tus.routes,
-      ...createMlDerivativeRoutes({ service: ml, authenticate: options.authenticate }),
-      ...createAdminRoutes(createJobsAdmin(queue), options.authenticate),
+      ...createMlDerivativeRoutes({ service: ml, authenticate }),
+      ...createAdminRoutes(createJobsAdmin(queue), authenticate),
     ],
     startWorker: () => queue.start(),
     startCatalogWriteback(relay) {

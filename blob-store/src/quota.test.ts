@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { UserId } from '../../protocol/src/index.js';
 import { ASSETS, sha256, startTestStore, type TestStore } from './test-kit.js';
 
 const MiB = 1024 * 1024;
@@ -93,5 +94,20 @@ describe('[audit 4] quota held atomically before the bytes stream', () => {
       if (status !== 201) await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe(201);
+  });
+
+  it("a user's own quota (set by an administrator, reported with the session) replaces the server default", async () => {
+    kit = await startTestStore({ userQuotaBytes: 25 * MiB, maxBlobBytes: 32 * MiB }, undefined, undefined, undefined, { bob: 8 * MiB });
+    const [a, b, c] = await photos(3, 6 * MiB);
+    expect((await kit.put('bob', a!)).status).toBe(201);
+    const refused = await kit.put('bob', b!);
+    expect([refused.status, (refused.body.error as { code: string }).code]).toEqual([413, 'quotaExceeded']);
+    // Alice keeps the server's default.
+    expect((await kit.put('alice', b!)).status).toBe(201);
+    expect((await kit.put('alice', c!)).status).toBe(201);
+    // What the administrators' list shows: originals each user owns (the refused upload left nothing).
+    const usage = await kit.store.usageOf(['bob' as UserId, 'alice' as UserId]);
+    expect(usage.get('bob' as UserId)).toMatchObject({ originalsBytes: 6 * MiB, assets: 1 });
+    expect(usage.get('alice' as UserId)).toMatchObject({ originalsBytes: 12 * MiB, assets: 2 });
   });
 });

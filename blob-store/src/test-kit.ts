@@ -44,7 +44,14 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export const startTestStore = async (config: Partial<BlobStoreConfig> = {}, existingDir?: string, backend?: BlobBackend, access?: BlobAccessPolicy): Promise<TestStore> => {
+/** `quotas`: per-user quotas the authentication reports, as an administrator sets them (issue 13). */
+export const startTestStore = async (
+  config: Partial<BlobStoreConfig> = {},
+  existingDir?: string,
+  backend?: BlobBackend,
+  access?: BlobAccessPolicy,
+  quotas: Partial<Record<TestUser, number>> = {},
+): Promise<TestStore> => {
   const dataDir = existingDir ?? (await mkdtemp(join(tmpdir(), 'blob-store-test-')));
   const store = await createBlobStore({
     dataDir,
@@ -52,7 +59,8 @@ export const startTestStore = async (config: Partial<BlobStoreConfig> = {}, exis
     access,
     authenticate: async (token) => {
       const user = (Object.keys(tokens) as TestUser[]).find((u) => tokens[u] === token);
-      return user ? { id: user as string as UserId, isOwner: user === 'alice' } : undefined;
+      const quotaBytes = user ? quotas[user] : undefined;
+      return user ? { id: user as string as UserId, isOwner: user === 'alice', ...(quotaBytes === undefined ? {} : { quotaBytes }) } : undefined;
     },
     config,
   });
