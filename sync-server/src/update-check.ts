@@ -8,7 +8,7 @@
  * whichever wins a concurrent write, `meta` stays valid.
  *
  *   checkUpdate(doc, roomSchemaOf(room), update)   // throws ProtocolError(invalidUpdate)
- *   if (isEmptyUpdate(update)) …
+ *   Y.applyUpdate(doc, update)
  */
 import * as Y from 'yjs';
 import { ErrorReason, LIMITS, META_KEY, ProtocolError, metaViolation, topLevelViolation, type RoomSchema } from '../../protocol/src/index.js';
@@ -36,15 +36,18 @@ type Ref = { readonly client: number; readonly clock: number };
 
 const isId = (value: unknown): value is Ref => value instanceof Y.ID;
 
-/** Where a struct sits: in `meta` under `key` (null: in meta, but not as a map entry), elsewhere, or not known yet. */
-type Place = { readonly key: string | null } | 'elsewhere' | 'unknown';
+/**
+ * Where a struct sits: in `meta` under `key` (null: in meta, but not as a map entry), elsewhere,
+ * not known yet, or a GC struct (which passes no parent on).
+ */
+type Place = { readonly key: string | null } | 'elsewhere' | 'unknown' | 'gc';
 
 /** The place of an existing struct of the room: `meta` only if it is a direct entry of the meta map. */
 const placeInRoom = (doc: Y.Doc, ref: Ref): Place => {
   const meta = doc.share.get(META_KEY);
   if (!meta) return 'elsewhere';
   const struct = Y.getItem(doc.store, ref as Y.ID) as Y.Item | Y.GC;
-  if (!(struct instanceof Y.Item)) return 'elsewhere';
+  if (!(struct instanceof Y.Item)) return 'gc';
   let parent = struct.parent as Y.AbstractType<unknown> | null;
   if (parent === meta) return { key: struct.parentSub };
   for (; parent?._item; parent = parent._item.parent as Y.AbstractType<unknown> | null) if (parent._item.parent === meta) return { key: null };
@@ -155,19 +158,27 @@ const checkMeta = (doc: Y.Doc, schema: RoomSchema, structs: readonly (Y.Item | Y
     }
     return 'unknown';
   };
-  /** In Yjs an item without explicit parent info takes its origin's (else its right origin's) parent and key. */
+  const placeAt = (ref: Ref): Place => (ref.clock < has(ref.client) ? placeInRoom(doc, ref) : placeInUpdate(ref));
+  /**
+   * Yjs's rule for an item without explicit parent info: the parent and key of its right
+   * origin if that is an item, else of its origin. A parent given as an id nests it inside that
+   * item's type.
+   */
   const placeOf = (s: Y.Item): Place => {
     const parent: unknown = s.parent;
     if (typeof parent === 'string') return parent === META_KEY ? { key: s.parentSub } : 'elsewhere';
-    const ref = [s.origin, s.rightOrigin, parent].find(isId);
-    if (!ref) return 'elsewhere';
-    const place = ref.clock < has(ref.client) ? placeInRoom(doc, ref) : placeInUpdate(ref);
-    // A struct whose parent is a meta entry is nested inside meta: as invalid as a nested value.
-    return ref === parent && place !== 'elsewhere' && place !== 'unknown' ? { key: null } : place;
+    if (isId(parent)) {
+      const place = placeAt(parent);
+      return typeof place === 'object' ? { key: null } : place === 'unknown' ? 'unknown' : 'elsewhere';
+    }
+    const right = s.rightOrigin ? placeAt(s.rightOrigin) : 'gc';
+    if (right !== 'gc') return right;
+    const left = s.origin ? placeAt(s.origin) : 'gc';
+    return left === 'gc' ? 'elsewhere' : left;
   };
   const fresh: { s: Y.Item; run: { place: Place } }[] = [];
   for (const s of structs) {
-    const run = { clock: s.id.clock, end: s.id.clock + s.length, place: (s instanceof Y.Item ? 'unknown' : 'elsewhere') as Place };
+    const run = { clock: s.id.clock, end: s.id.clock + s.length, place: (s instanceof Y.Item ? 'unknown' : 'gc') as Place };
     const runs = placed.get(s.id.client) ?? [];
     runs.push(run);
     placed.set(s.id.client, runs);
@@ -186,7 +197,7 @@ const checkMeta = (doc: Y.Doc, schema: RoomSchema, structs: readonly (Y.Item | Y
   }
   for (const { s, run } of fresh) {
     const { place } = run;
-    if (place === 'elsewhere' || place === 'unknown') continue;
+    if (typeof place !== 'object') continue;
     const problem = place.key === null ? 'meta holds plain fields, nothing nested' : metaViolation(schema, place.key, s.content.getContent().at(-1));
     if (problem) refuse(problem);
   }
