@@ -193,6 +193,22 @@ describe('relay validates every update before it stores, acks or relays it', () 
     expect(late.peer.doc.getMap('tags').toJSON()).toEqual({ fresh: true });
   });
 
+  it('[schema] a bad meta value parked behind a gap is refused when its origin arrives', async () => {
+    const h = createHarness();
+    const a = await h.join();
+    const device = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    device.on('update', (u: Uint8Array) => updates.push(u));
+    device.getMap('meta').set('schemaVersion', CATALOG_SCHEMA_VERSION);
+    device.getMap('meta').set('schemaVersion', 999); // its origin is the struct above
+    a.raw(update(CATALOG, updates[1]!, 1)); // waits for its origin: held pending, not in meta
+    a.raw(update(CATALOG, updates[0]!, 2)); // valid alone, but would let 999 in
+    await h.settle();
+    expect(errorsOf(a)).toMatchObject([{ reason: ErrorReason.invalidUpdate, message: expect.stringMatching(/schemaVersion 999/) }]);
+    const late = await h.join();
+    expect(late.peer.doc.getMap('meta').get('schemaVersion')).toBeUndefined();
+  });
+
   it('[schema] a room keeps its kind: no unknown top-level types or meta fields, album meta values checked', async () => {
     const h = createHarness();
     const album = await h.join(ALBUM);

@@ -14,7 +14,9 @@ import {
   type RoomId,
   type UserId,
 } from '../../protocol/src/index.js';
+import { clockBomb } from './hostile-updates.js';
 import { createSyncServer } from './index.js';
+import { ywsSyncStep1, ywsUpdate } from './yws.codec.js';
 import { createSyncPeer, tempDir, waitFor, type SyncPeer } from './testing.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -91,6 +93,30 @@ const provider = (port: number, room: RoomId, token: string, doc = new Y.Doc()) 
 };
 
 describe('sync server over real sockets', () => {
+  it('[clock bomb] refused on /sync and /yjs; a stock WebsocketProvider still reads the room after a restart', async () => {
+    const first = await start();
+    const { token, room } = await signupOwner(first.port);
+    const client = await syncClient(first.port, token, room);
+    client.peer.doc.getMap('tags').set('kept', true);
+    await waitFor(() => client.peer.acked.has(client.peer.seq()), 5000, 'ack');
+    client.ws.send(encodeMessage({ type: MessageType.update, room, seq: 999, update: clockBomb() }));
+    await waitFor(() => client.received.some((m) => m.type === MessageType.error), 5000, 'refusal on /sync');
+    expect(client.received.find((m) => m.type === MessageType.error)).toMatchObject({ reason: ErrorReason.invalidUpdate, room });
+
+    const raw = new WebSocket(`ws://127.0.0.1:${first.port}/yjs/${room}?token=${token}`);
+    const closed = new Promise<[number, string]>((resolve) => raw.on('close', (code, reason) => resolve([code, reason.toString()])));
+    await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
+    raw.send(ywsSyncStep1(new Uint8Array([0])));
+    raw.send(ywsUpdate(clockBomb(0xb00b)));
+    expect(await closed).toEqual([4422, ErrorReason.invalidUpdate]);
+
+    await first.close();
+    const second = await start(first.dataDir);
+    const { provider: p, doc } = provider(second.port, room, await login(second.port));
+    await waitFor(() => p.synced, 5000, 'provider synced');
+    expect(doc.getMap('tags').toJSON()).toEqual({ kept: true });
+  });
+
   it('a /sync client and a y-websocket WebsocketProvider edit the same room', async () => {
     const { port } = await start();
     const { token, room } = await signupOwner(port);
