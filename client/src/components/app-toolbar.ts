@@ -5,7 +5,7 @@
  *   <sbx-app-toolbar .filter=${'all'} .status=${status} .pending=${n} .userName=${'Ada'}
  *     @sbx-filter=${(e) => (this.filter = e.detail)} @sbx-import=${pick} @sbx-logout=${logout}></sbx-app-toolbar>
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
 import { ConnectionStatus } from '../domain/sync/connection-status.js';
 import { icons } from './icons.js';
@@ -80,7 +80,7 @@ export class AppToolbar extends LitElement {
 
   override render() {
     const tab = (filter: TimelineFilter, label: string, icon: unknown, testid: string) =>
-      html`<button class="btn" aria-pressed=${this.section === 'timeline' && this.filter === filter} data-testid=${testid} @click=${() => this.emit('sbx-filter', filter)}>
+      html`<button class="btn" aria-pressed=${this.section === 'timeline' && this.filter === filter} aria-label=${label} data-testid=${testid} @click=${() => this.emit('sbx-filter', filter)}>
         ${icon}<span class="label">${label}</span>
       </button>`;
     return html`<header data-testid="toolbar">
@@ -88,7 +88,12 @@ export class AppToolbar extends LitElement {
       <nav>
         ${tab(TimelineFilter.all, 'Photos', icons.image, 'nav-photos')}
         ${tab(TimelineFilter.favorites, 'Favourites', icons.heartOutline, 'nav-favorites')}
+        ${tab(TimelineFilter.recent, 'Recently added', icons.upload, 'nav-recent')}
+        ${tab(TimelineFilter.archive, 'Archive', icons.photos, 'nav-archive')}
         ${tab(TimelineFilter.trash, 'Trash', icons.trash, 'nav-trash')}
+        ${this.section === 'timeline' && this.filter === TimelineFilter.trash /* issue 11 */
+          ? html`<button class="btn" data-testid="empty-trash" aria-label="Empty trash" @click=${() => this.emit('sbx-empty-trash', null)}>${icons.close}<span class="label">Empty trash</span></button>`
+          : nothing}
         <button class="btn" aria-pressed=${this.section === 'albums'} data-testid="nav-albums" @click=${() => this.emit('sbx-albums', null)}>${icons.album}<span class="label">Albums</span></button>
         <button class="btn" aria-pressed=${this.section === 'people'} data-testid="nav-people" @click=${() => this.emit('sbx-people', null)}>${icons.people}<span class="label">People</span></button>
       </nav>

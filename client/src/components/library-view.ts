@@ -21,6 +21,7 @@ import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
 import { listView } from '../domain/ml/list-view.js';
 import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
+import type { LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
 import './app-toolbar.js';
@@ -83,7 +84,8 @@ export class LibraryView extends LitElement {
   private readonly select = new SelectionController(this, this.albums, {
     view: () => this.currentView(), busy: () => this.openId !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
     keep: () => {
-      if (this.section !== LibrarySection.album) return (id) => this.catalog.get(id)?.trashedAt === null;
+      // issue 11: the Trash grid selects trashed photos, every other grid the ones not trashed.
+      if (this.section !== LibrarySection.album) return (id) => (this.catalog.get(id)?.trashedAt === null) !== (this.filter === TimelineFilter.trash);
       const { position } = this.currentView();
       return (id) => position.get(id) !== undefined;
     },
@@ -137,6 +139,7 @@ export class LibraryView extends LitElement {
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
         @sbx-filter=${(e: CustomEvent<TimelineFilter>) => this.show(LibrarySection.timeline, () => (this.filter = e.detail))}
+        @sbx-empty-trash=${() => this.select.emptyTrash()}
         .section=${this.section === LibrarySection.person ? LibrarySection.people : this.section === LibrarySection.album ? LibrarySection.albums : this.section}
         @sbx-albums=${() => this.show(LibrarySection.albums)}
         .mlProgress=${this.ml.progress}
@@ -158,7 +161,7 @@ export class LibraryView extends LitElement {
           .view=${view}
           .thumbs=${this.library?.thumbs ?? null}
           .loaded=${this.catalog.loaded}
-          .selection=${this.section === LibrarySection.timeline && this.filter !== TimelineFilter.trash ? this.select.ids : null}
+          .selection=${this.section === LibrarySection.timeline ? this.select.ids : null}
           @sbx-import=${this.pickFiles}
           @sbx-open=${(e: CustomEvent<AssetId>) => (this.openId = e.detail)}
           @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
@@ -198,6 +201,8 @@ export class LibraryView extends LitElement {
       ${this.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
       ${this.select.ids.size > 0 && !open
         ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
+            .context=${this.section === LibrarySection.timeline && (this.filter === TimelineFilter.trash || this.filter === TimelineFilter.archive) ? this.filter : 'library'}
+            @sbx-library-action=${(e: CustomEvent<LibraryEdit>) => void this.select.apply(e.detail)}
             @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.section === LibrarySection.album ? this.albumId : null)}></sbx-selection-bar>`
         : nothing}
       ${this.shared.dialogFor !== null ? this.renderShareDialog(this.shared.dialogFor) : nothing}
