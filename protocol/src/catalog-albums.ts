@@ -79,6 +79,17 @@ export const addToAlbum = (doc: Y.Doc, id: string, asset: AssetId): void => {
   });
 };
 
+/** Appends many assets in one transaction, in the given order (members already in it stay where they are). */
+export const addAssetsToAlbum = (doc: Y.Doc, id: string, assets: Iterable<AssetId>): void => {
+  const { meta, items } = albumParts(doc, id);
+  doc.transact(() => {
+    if (meta.get('deleted') === true) meta.delete('deleted');
+    let max = 0;
+    for (const p of items.values()) if (p > max) max = p;
+    for (const asset of assets) if (!items.has(asset)) items.set(asset, ++max);
+  });
+};
+
 export const removeFromAlbum = (doc: Y.Doc, id: string, asset: AssetId): void => {
   albumParts(doc, id).items.delete(asset);
 };

@@ -11,7 +11,7 @@ import { LitElement, css, html } from 'lit';
 import { ConnectionStatus } from '../domain/sync/connection-status.js';
 import { RouteView } from '../router/route.js';
 import { icons } from './icons.js';
-import { navLinks, navigate } from './nav-items.js';
+import { NAV_ITEMS, navLinks, navigate } from './nav-items.js';
 import { buttonStyles } from './theme.js';
 import './status-pill.js';
 import type { IndexProgress } from '../domain/ml/ml-indexer.js'; // issue 6
@@ -107,6 +107,9 @@ export class AppToolbar extends LitElement {
     return html`<header data-testid="toolbar" class=${this.searchOpen ? 'searching' : ''}>
       <a class="brand" data-testid="app-name" href="/" aria-label="Shoebox" @click=${(e: Event) => { e.preventDefault(); navigate(this, { view: RouteView.timeline, at: null, photo: null }); }}>${icons.photos}<span>Shoebox</span></a>
       <nav aria-label="Sections">${navLinks(this.section, 'nav')}</nav>
+      ${this.section === RouteView.trash /* issue 11 */
+        ? html`<button class="btn" data-testid="empty-trash" aria-label="Empty trash" @click=${() => this.emit('sbx-empty-trash', null)}>${icons.close}<span class="label">Empty trash</span></button>`
+        : null}
       <form class="search" role="search" @submit=${this.onSearch}>
         ${icons.search}<input type="search" data-testid="search-input" placeholder="Search photos" aria-label="Search photos" .value=${this.query} @focus=${() => this.emit('sbx-search-focus', null)} />
         <button type="button" class="icon-btn search-close" aria-label="Close search" @click=${() => (this.searchOpen = false)}>${icons.close}</button>
@@ -131,6 +134,9 @@ export class AppToolbar extends LitElement {
               ${this.isOwner /* issue 13: Users page */
                 ? html`<button class="btn" role="menuitem" @click=${() => { this.menuOpen = false; navigate(this, { view: RouteView.adminUsers, photo: null }); }}>${icons.people} Users</button>`
                 : null}
+              ${NAV_ITEMS.filter((item) => item.secondary === true).map(
+                (item) => html`<button class="btn" role="menuitem" data-testid="menu-${item.id}" @click=${() => { this.menuOpen = false; navigate(this, item.route); }}>${item.icon} ${item.label}</button>`,
+              )}
               <button class="btn" role="menuitem" @click=${() => { this.menuOpen = false; navigate(this, { view: RouteView.account, photo: null }); }}>${icons.info} Account settings</button>
               <button class="btn" role="menuitem" data-testid="logout-button" @click=${() => { this.menuOpen = false; this.emit('sbx-logout', null); }}>${icons.logout} Log out</button>
             </div>`

@@ -31,7 +31,7 @@ export class BottomNav extends LitElement {
   }
 
   override render() {
-    return html`<nav aria-label="Sections" data-testid="bottom-nav">${navLinks(this.section, 'bottom-nav')}</nav>`;
+    return html`<nav aria-label="Sections" data-testid="bottom-nav">${navLinks(this.section, 'bottom-nav', { secondary: false })}</nav>`;
   }
 }
 

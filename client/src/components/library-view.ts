@@ -22,6 +22,7 @@ import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
 import { listView } from '../domain/ml/list-view.js';
 import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
+import type { LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
 import './admin-users-view.js'; // issue 13
@@ -53,8 +54,17 @@ export type LibrarySection = (typeof LibrarySection)[keyof typeof LibrarySection
 /** The tab title per section (the toolbar shows the same section as current). */
 const TITLES: Readonly<Record<RouteView, string>> = {
   timeline: 'Photos', favorites: 'Favourites', trash: 'Trash', albums: 'Albums', album: 'Albums', people: 'People', person: 'People',
-  search: 'Search', adminJobs: 'Jobs', adminUsers: 'Users', account: 'Account settings', notFound: 'Not found',
+  search: 'Search', recent: 'Recently added', archive: 'Archive', adminJobs: 'Jobs', adminUsers: 'Users', account: 'Account settings', notFound: 'Not found',
 };
+
+/** The routes the timeline grid shows, each with its filter (issue 11 adds Recently added and Archive). */
+const TIMELINE_FILTERS: ReadonlyMap<RouteView, TimelineFilter> = new Map<RouteView, TimelineFilter>([
+  [RouteView.timeline, TimelineFilter.all],
+  [RouteView.favorites, TimelineFilter.favorites],
+  [RouteView.recent, TimelineFilter.recent],
+  [RouteView.archive, TimelineFilter.archive],
+  [RouteView.trash, TimelineFilter.trash],
+]);
 
 export class LibraryView extends LitElement {
   static override properties = {
@@ -83,7 +93,8 @@ export class LibraryView extends LitElement {
   private readonly select = new SelectionController(this, this.albums, {
     view: () => this.currentView(), busy: () => this.router.route.photo !== null, isFavorite: (id) => this.catalog.get(id)?.favorite ?? false,
     keep: () => {
-      if (this.section !== LibrarySection.album) return (id) => this.catalog.get(id)?.trashedAt === null;
+      // issue 11: the Trash grid selects trashed photos, every other grid the ones not trashed.
+      if (this.section !== LibrarySection.album) return (id) => (this.catalog.get(id)?.trashedAt === null) !== (this.filter === TimelineFilter.trash);
       const { position } = this.currentView();
       return (id) => position.get(id) !== undefined;
     },
@@ -166,6 +177,7 @@ export class LibraryView extends LitElement {
         .statusDetail=${this.connection.lastError}
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
+        @sbx-empty-trash=${() => this.select.emptyTrash()}
         .mlProgress=${this.ml.progress}
         .query=${this.query}
         @sbx-search-focus=${() => this.ml.warm()}
@@ -187,7 +199,7 @@ export class LibraryView extends LitElement {
           style=${this.filterRoute() ? '' : 'display:none'}
           .view=${view}
           .loaded=${this.catalog.loaded}
-          .selection=${this.section === LibrarySection.timeline && this.filter !== TimelineFilter.trash ? this.select.ids : null}
+          .selection=${this.section === LibrarySection.timeline ? this.select.ids : null}
           @sbx-import=${this.pickFiles}
           @sbx-at=${(e: CustomEvent<string | null>) => route.view === RouteView.timeline && route.photo === null && this.router.replace({ ...route, at: e.detail })}
           @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}
@@ -227,7 +239,9 @@ export class LibraryView extends LitElement {
       ${this.drop.dragging ? html`<sbx-drop-overlay></sbx-drop-overlay>` : nothing}
       ${this.select.ids.size > 0 && !openId
         ? html`<sbx-selection-bar .count=${this.select.ids.size} .inAlbum=${this.section === LibrarySection.album}
-            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.albumId)}></sbx-selection-bar>`
+            .context=${this.filter === TimelineFilter.trash || this.filter === TimelineFilter.archive ? this.filter : 'library'}
+            @sbx-library-action=${(e: CustomEvent<LibraryEdit>) => void this.select.apply(e.detail)}
+            @sbx-selection-action=${(e: CustomEvent<SelectionAction>) => this.select.act(e.detail, this.section === LibrarySection.album ? this.albumId : null)}></sbx-selection-bar>`
         : nothing}
       ${this.shared.dialogFor !== null ? this.renderShareDialog(this.shared.dialogFor) : nothing}
       ${this.select.picking
@@ -248,6 +262,8 @@ export class LibraryView extends LitElement {
     switch (route.view) {
       case RouteView.timeline:
       case RouteView.favorites:
+      case RouteView.recent:
+      case RouteView.archive:
       case RouteView.trash:
       case RouteView.adminJobs:
         return route.view === RouteView.adminJobs && !this.library?.session.user.isOwner ? this.renderNotFound('Only the server owner can see the jobs page.') : nothing;
@@ -317,15 +333,13 @@ export class LibraryView extends LitElement {
     return view === RouteView.album || view === RouteView.albums || view === RouteView.people || view === RouteView.person || view === RouteView.search ? view : LibrarySection.timeline;
   }
 
-  /** The timeline shows Photos, Favourites and Trash. */
+  /** The timeline shows Photos, Favourites, Recently added, Archive and Trash. */
   private filterRoute(): boolean {
-    const view = this.router.route.view;
-    return view === RouteView.timeline || view === RouteView.favorites || view === RouteView.trash;
+    return TIMELINE_FILTERS.has(this.router.route.view);
   }
 
   private get filter(): TimelineFilter {
-    const view = this.router.route.view;
-    return view === RouteView.favorites ? TimelineFilter.favorites : view === RouteView.trash ? TimelineFilter.trash : TimelineFilter.all;
+    return TIMELINE_FILTERS.get(this.router.route.view) ?? TimelineFilter.all;
   }
 
   private get albumId(): string | null {

@@ -14,6 +14,8 @@ interface NavItem {
   readonly label: string;
   readonly icon: unknown;
   readonly id: string;
+  /** Shown in the laptop toolbar and the account menu, not in the phone's bottom bar (five tabs at most). */
+  readonly secondary?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -21,6 +23,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { route: { view: RouteView.favorites, photo: null }, label: 'Favourites', icon: icons.heartOutline, id: 'favorites' },
   { route: { view: RouteView.albums, photo: null }, label: 'Albums', icon: icons.album, id: 'albums' },
   { route: { view: RouteView.people, photo: null }, label: 'People', icon: icons.people, id: 'people' },
+  { route: { view: RouteView.recent, photo: null }, label: 'Recently added', icon: icons.upload, id: 'recent', secondary: true },
+  { route: { view: RouteView.archive, photo: null }, label: 'Archive', icon: icons.photos, id: 'archive', secondary: true },
   { route: { view: RouteView.trash, photo: null }, label: 'Trash', icon: icons.trash, id: 'trash' },
 ];
 
@@ -30,8 +34,8 @@ export const navigate = (from: EventTarget, route: Route): void => {
 };
 
 /** One link per section; `current` is marked with aria-current. */
-export const navLinks = (current: RouteView, testIdPrefix: string) =>
-  NAV_ITEMS.map(
+export const navLinks = (current: RouteView, testIdPrefix: string, { secondary = true }: { secondary?: boolean } = {}) =>
+  NAV_ITEMS.filter((item) => secondary || item.secondary !== true).map(
     (item) => html`<a class="nav-link" href=${formatRoute(item.route)} aria-label=${item.label} aria-current=${current === item.route.view ? 'page' : 'false'} data-testid="${testIdPrefix}-${item.id}"
       @click=${(e: MouseEvent) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

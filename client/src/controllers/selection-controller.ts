@@ -1,14 +1,16 @@
 /**
- * Multi-select and the "Add to album" dialog for a host page: the selection (an immutable Set of
- * ids, so tiles only ask `has`), shift-click ranges in the current view's order, Esc to clear, and
- * the selection bar's actions carried out through the albums controller.
+ * Multi-select and the "Add to album" dialog for a host page: the selection (O(1) per click; tiles
+ * only ask `has`), shift-click ranges in the current view's order, select all, Esc to clear, and
+ * the selection bar's actions: album ones through the albums controller, library ones (archive,
+ * restore, delete permanently, rate, tag…) written in time-boxed chunks by applyBulk.
  *
  *   private select = new SelectionController(this, albums, { view: () => this.currentView(), busy: () => this.openId !== null });
- *   html`<main @sbx-select=${this.select.onSelect}>` … this.select.act(SelectionAction.favorite, albumId)
+ *   html`<main @sbx-select=${this.select.onSelect}>` … this.select.act(SelectionAction.favorite, albumId); void this.select.apply(edit)
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AssetId } from '../../../protocol/src/index.js';
-import { emptySelection, selectClick, SelectionAction, type AlbumPick, type Selection } from '../domain/albums/selection.js';
+import { emptyTrash, type AssetId } from '../../../protocol/src/index.js';
+import { emptySelection, selectAll, selectClick, SelectionAction, type AlbumPick, type Selection } from '../domain/albums/selection.js';
+import { applyBulk, type LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import type { TimelineView } from '../domain/catalog/timeline-index.js';
 import type { AlbumsController } from './albums-controller.js';
 
@@ -26,6 +28,8 @@ export class SelectionController implements ReactiveController {
   selection: Selection = emptySelection;
   /** The assets the "Add to album" dialog is open for, or null. */
   picking: readonly AssetId[] | null = null;
+  /** Progress of a library action being written (done of total), or null. */
+  applying: { readonly done: number; readonly total: number } | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -65,6 +69,48 @@ export class SelectionController implements ReactiveController {
     this.selection = selectClick(this.selection, event.detail.id, { range: event.detail.range, position: view.position, at: (i) => view.idAt?.(i) ?? view.at(i)?.id });
     this.host.requestUpdate();
   };
+
+  /** Selects every asset of the current view. */
+  selectAll(): void {
+    const view = this.hooks.view();
+    this.selection = selectAll(view.count, (i) => view.idAt?.(i) ?? view.at(i)?.id);
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Writes a library action on the selection (any size) in chunks that keep the page
+   * responsive, then clears the selection. Resolves with how many assets it touched.
+   */
+  async apply(edit: LibraryEdit): Promise<number> {
+    const doc = this.albums.doc;
+    if (!doc || this.applying) return 0;
+    if (edit.kind === 'delete-permanently' && !window.confirm(`Delete ${this.selection.ids.size} photos permanently? This cannot be undone.`)) return 0;
+    const ids = [...this.selection.ids].filter(this.hooks.keep());
+    this.applying = { done: 0, total: ids.length };
+    this.host.requestUpdate();
+    try {
+      await applyBulk(doc, ids, edit, {
+        progress: (done, total) => {
+          this.applying = { done, total };
+          this.host.requestUpdate();
+        },
+      });
+    } finally {
+      this.applying = null;
+      this.clear();
+      this.host.requestUpdate();
+    }
+    return ids.length;
+  }
+
+  /** Deletes permanently everything in the trash (SPEC D4), after the user confirms. */
+  emptyTrash(confirm: (message: string) => boolean = (m) => window.confirm(m)): number {
+    const doc = this.albums.doc;
+    if (!doc || !confirm('Delete everything in the trash permanently? This cannot be undone.')) return 0;
+    const n = emptyTrash(doc);
+    this.clear();
+    return n;
+  }
 
   /** Carries out a selection-bar action; `album` is the album page the selection is on, if any. */
   act(action: SelectionAction, album: string | null): void {

@@ -13,6 +13,8 @@ export const RouteView = {
   timeline: 'timeline',
   favorites: 'favorites',
   trash: 'trash',
+  recent: 'recent',
+  archive: 'archive',
   albums: 'albums',
   album: 'album',
   people: 'people',
@@ -33,7 +35,7 @@ interface RouteBase {
 export type Route = RouteBase &
   (
     | { readonly view: 'timeline'; /** `YYYY-MM-DD`: the day scrolled to the top. */ readonly at: string | null }
-    | { readonly view: 'favorites' | 'trash' | 'albums' | 'people' | 'adminJobs' | 'adminUsers' | 'account' }
+    | { readonly view: 'favorites' | 'trash' | 'recent' | 'archive' | 'albums' | 'people' | 'adminJobs' | 'adminUsers' | 'account' }
     | { readonly view: 'album' | 'person'; readonly id: string }
     | { readonly view: 'search'; readonly q: string; readonly filters: SearchFilters }
     | { readonly view: 'notFound'; readonly path: string }
@@ -102,6 +104,8 @@ export const parseRoute = (pathname: string, search = ''): Route => {
     }
     case 'favorites':
     case 'trash':
+    case 'recent':
+    case 'archive':
     case 'albums':
     case 'people':
       if (id === undefined) return { view: head, photo };
@@ -147,6 +151,8 @@ export const formatRoute = (route: Route): string => {
       break;
     case RouteView.favorites:
     case RouteView.trash:
+    case RouteView.recent:
+    case RouteView.archive:
     case RouteView.albums:
     case RouteView.people:
       path = `/${route.view}`;
