@@ -17,8 +17,8 @@ import { DEFAULT_TEXT_PACK_DIR, ensureTextPack } from '../src/ocr/text-pack-buil
 import { createTextReader, DEFAULT_TEXT_OPTIONS, type TextOptions } from '../src/ocr/text-reader.js';
 import type { RgbImage } from '../src/faces/preprocess.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' }, side: { type: 'string', default: String(DEFAULT_TEXT_OPTIONS.detectionSide) }, prescan: { type: 'string', default: String(DEFAULT_TEXT_OPTIONS.prescanSide) }, runs: { type: 'string', default: '1' }, only: { type: 'string' } } });
-const options: TextOptions = { ...DEFAULT_TEXT_OPTIONS, detectionSide: Number(values.side), prescanSide: Number(values.prescan) };
+const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' }, side: { type: 'string', default: String(DEFAULT_TEXT_OPTIONS.detectionSide) }, prescan: { type: 'string', default: String(DEFAULT_TEXT_OPTIONS.prescanSide) }, 'min-width': { type: 'string', default: String(DEFAULT_TEXT_OPTIONS.recognitionMinWidth) }, runs: { type: 'string', default: '1' }, only: { type: 'string' } } });
+const options: TextOptions = { ...DEFAULT_TEXT_OPTIONS, detectionSide: Number(values.side), prescanSide: Number(values.prescan), recognitionMinWidth: Number(values['min-width']) };
 const runs = Math.max(1, Number(values.runs));
 
 await ensureTextPack();
@@ -58,5 +58,5 @@ for (const photo of withoutText.filter((p) => values.only === undefined || p.fil
   const { reading, ...cost } = await measure(photo.image);
   results[photo.file] = { ...cost, boxes: reading.boxes, lines: reading.lines.length, text: reading.lines.map((l) => l.text) };
 }
-console.log(`RESULT ${JSON.stringify({ threads: Number(values.threads), detectionSide: options.detectionSide, prescanSide: options.prescanSide, runs, loadAverage1m: Number(loadavg()[0]?.toFixed(1)), characterAccuracy: characters === 0 ? null : Number((recovered / characters).toFixed(3)), photos: results })}`);
+console.log(`RESULT ${JSON.stringify({ threads: Number(values.threads), detectionSide: options.detectionSide, prescanSide: options.prescanSide, recognitionMinWidth: options.recognitionMinWidth, runs, loadAverage1m: Number(loadavg()[0]?.toFixed(1)), characterAccuracy: characters === 0 ? null : Number((recovered / characters).toFixed(3)), photos: results })}`);
 await reader.release();

@@ -21,6 +21,7 @@ export class AssetViewer extends LitElement {
     hasPrev: { type: Boolean },
     hasNext: { type: Boolean },
     foreign: { type: Boolean },
+    textLines: { attribute: false },
     showInfo: { state: true },
   };
   declare asset: CatalogAsset | undefined;
@@ -29,6 +30,8 @@ export class AssetViewer extends LitElement {
   declare hasNext: boolean;
   /** Not in my catalog (a photo of an album shared with me): no favourite, album or trash actions. */
   declare foreign: boolean;
+  /** Text read in the photo (OCR), shown in the info panel to read and copy. */
+  declare textLines: readonly string[] | undefined;
   declare showInfo: boolean;
 
   static override styles = [
@@ -55,6 +58,7 @@ export class AssetViewer extends LitElement {
       dl { margin: 0; display: grid; gap: 14px; }
       dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--sbx-text-dim); margin-bottom: 3px; }
       dd { margin: 0; font-size: 14px; word-break: break-word; }
+      .ocr { white-space: pre-wrap; user-select: text; font-size: 13px; }
       .trashed { margin-bottom: 16px; padding: 10px 12px; border-radius: 8px; background: var(--sbx-danger-soft); color: var(--sbx-danger); font-size: 13px; }
       @media (max-width: 800px) { aside { position: absolute; inset: auto 0 0 0; width: auto; max-height: 50vh; border-left: none; border-top: 1px solid var(--sbx-border); z-index: 3; } }
     `,
@@ -135,6 +139,7 @@ export class AssetViewer extends LitElement {
         ${row('Duration', a.duration !== null ? formatDuration(a.duration) : null, 'info-duration')}
         ${row('Camera', camera || null, 'info-camera')}
         ${row('Location', a.latitude !== null && a.longitude !== null ? formatCoordinates(a.latitude, a.longitude) : null, 'info-location')}
+        ${this.textLines?.length ? html`<div><dt>Text in photo</dt><dd class="ocr" data-testid="info-text">${this.textLines.join('\n')}</dd></div>` : nothing}
       </dl>
     </aside>`;
   }

@@ -178,6 +178,7 @@ export class LibraryView extends LitElement {
             .hasPrev=${at !== undefined && at > 0}
             .hasNext=${at !== undefined && at < view.order.length - 1}
             .foreign=${this.catalog.get(open.id) === undefined}
+            .textLines=${this.ml.textIn(open.id)}
             @sbx-close=${() => (this.openId = null)}
             @sbx-prev=${() => this.step(-1)}
             @sbx-next=${() => this.step(1)}
