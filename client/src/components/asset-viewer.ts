@@ -25,6 +25,7 @@ export class AssetViewer extends LitElement {
     hasNext: { type: Boolean },
     foreign: { type: Boolean },
     missing: { type: Boolean },
+    textLines: { attribute: false },
     showInfo: { state: true },
   };
   declare asset: CatalogAsset | undefined;
@@ -32,6 +33,8 @@ export class AssetViewer extends LitElement {
   declare hasNext: boolean;
   /** Not in my catalog (a photo of an album shared with me): no favourite, album or trash actions. */
   declare foreign: boolean;
+  /** Text read in the photo (OCR), shown in the info panel to read and copy. */
+  declare textLines: readonly string[] | undefined;
   declare showInfo: boolean;
   /** No asset, and the view has loaded: the address names a photo this user cannot see. */
   declare missing: boolean;
@@ -63,6 +66,7 @@ export class AssetViewer extends LitElement {
       dl { margin: 0; display: grid; gap: 14px; }
       dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--sbx-text-dim); margin-bottom: 3px; }
       dd { margin: 0; font-size: 14px; word-break: break-word; }
+      .ocr { white-space: pre-wrap; user-select: text; font-size: 13px; }
       .trashed { margin-bottom: 16px; padding: 10px 12px; border-radius: 8px; background: var(--sbx-danger-soft); color: var(--sbx-danger); font-size: 13px; }
       @media (max-width: 700px) {
         .bar { padding: max(6px, env(safe-area-inset-top)) 4px 6px; gap: 0; }
@@ -201,6 +205,7 @@ export class AssetViewer extends LitElement {
         ${row('Camera', camera || null, 'info-camera')}
         ${row('Location', a.latitude !== null && a.longitude !== null ? formatCoordinates(a.latitude, a.longitude) : null, 'info-location')}
         <sbx-place-info .latitude=${a.latitude} .longitude=${a.longitude}></sbx-place-info>
+        ${this.textLines?.length ? html`<div><dt>Text in photo</dt><dd class="ocr" data-testid="info-text">${this.textLines.join('\n')}</dd></div>` : nothing}
       </dl>
     </aside>`;
   }

@@ -220,6 +220,7 @@ export class LibraryView extends LitElement {
             .hasNext=${at !== undefined && at < view.order.length - 1}
             .foreign=${open !== undefined && this.catalog.get(open.id) === undefined}
             @sbx-close=${() => this.router.back(withoutPhoto(route))}
+            .textLines=${open === undefined ? undefined : this.ml.textIn(open.id)}
             @sbx-prev=${() => this.step(-1)}
             @sbx-next=${() => this.step(1)}
             @sbx-favorite=${(e: CustomEvent<AssetId>) => this.catalog.toggleFavorite(e.detail)}

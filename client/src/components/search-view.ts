@@ -79,7 +79,7 @@ export class SearchView extends LitElement {
               <span data-testid="search-mode" data-mode=${r.mode}>${r.mode === 'smart' ? 'Smart search (CLIP)' : 'Names and metadata'} · ${Math.round(r.ms)} ms</span></div>
             ${r.hits.length === 0
               ? html`<p class="empty">Nothing matches.</p>`
-              : html`<div class="grid">${r.hits.map((hit) => html`<sbx-asset-tile data-testid="search-result" data-asset-id=${hit.asset.id} data-similarity=${hit.similarity ?? ''} .asset=${hit.asset}></sbx-asset-tile>`)}</div>`}`
+              : html`<div class="grid">${r.hits.map((hit) => html`<sbx-asset-tile data-testid="search-result" data-asset-id=${hit.asset.id} data-similarity=${hit.similarity ?? ''} data-matched-text=${hit.matchedText ?? nothing} title=${hit.matchedText === undefined ? nothing : `Matched text: “${hit.matchedText}”`} .asset=${hit.asset}></sbx-asset-tile>`)}</div>`}`
         : nothing}
     </section>`;
   }

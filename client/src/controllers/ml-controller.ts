@@ -30,6 +30,11 @@ export class MlController extends LibraryBoundController {
     return this.session?.clipPack;
   }
 
+  /** The text read in a photo (OCR), in reading order; empty when none or not indexed yet. */
+  textIn(assetId: string): readonly string[] {
+    return this.session?.texts.linesOf(assetId).map((line) => line.text) ?? [];
+  }
+
   /** Persons, most photos first; hidden ones only with `{ hidden: true }`. */
   people(options?: { readonly hidden?: boolean }): PersonCluster[] {
     return this.session?.people.list(options) ?? [];

@@ -5,6 +5,7 @@
  *
  *   await window.shoeboxMl.init('webgpu');                 // → { provider: 'webgpu', … }
  *   await window.shoeboxMl.analyzeFaces(await (await fetch(url)).blob());
+ *   await window.shoeboxMl.init('wasm', { textPack: 'PP-OCRv4_mobile' }); await window.shoeboxMl.readText(blob);
  */
 import { wrap } from 'comlink';
 import type { MlProvider, MlStatus, MlWorkerApi } from './ml-api.js';
@@ -16,8 +17,8 @@ const show = (value: unknown): void => {
 };
 
 const shoeboxMl = {
-  /** `threads` overrides the worker's choice (all cores when isolated); `clipPack` loads CLIP too. */
-  init: async (provider: MlProvider, options: { threads?: number; clipPack?: string } = {}): Promise<MlStatus> => {
+  /** `threads` overrides the worker's choice (all cores when isolated); `clipPack` loads CLIP too, `textPack` the OCR pack. */
+  init: async (provider: MlProvider, options: { threads?: number; clipPack?: string; textPack?: string } = {}): Promise<MlStatus> => {
     show({ loading: provider });
     const status = await worker.init({ provider, packsBase: '/models/', ...options });
     show(status);
@@ -26,6 +27,11 @@ const shoeboxMl = {
   analyzeFaces: async (image: Blob) => {
     const result = await worker.analyzeFaces(image);
     show({ faces: result.faces.length, ms: Math.round(result.ms), size: `${result.width}×${result.height}` });
+    return result;
+  },
+  readText: async (image: Blob) => {
+    const result = await worker.readText(image);
+    show({ lines: result.lines.map((l) => l.text), ms: Math.round(result.ms), size: `${result.width}×${result.height}` });
     return result;
   },
   encodeImage: async (image: Blob) => {

@@ -12,9 +12,9 @@ import type { RgbImage } from '../faces/preprocess.js';
 import type { Point } from './geometry.js';
 import type { Quad } from './detection.js';
 
-/** PaddleOCR's rec_batch_num and the narrowest padded width (320 at height 48). */
+/** PaddleOCR's rec_batch_num and its narrowest padded width (rec_image_shape 3, 48, 320). */
 export const REC_BATCH = 6;
-const MIN_WIDTH_RATIO = 320 / 48;
+export const PADDLE_MIN_WIDTH = 320;
 /** Widest line we feed (a longer box is squeezed): caps the cost of one pathological box. */
 const MAX_WIDTH_RATIO = 40;
 
@@ -83,13 +83,13 @@ const sampleLine = (image: RgbImage, quad: Quad, out: Float32Array, index: numbe
 };
 
 /** The lines as recogniser batches of up to REC_BATCH, sorted by aspect ratio like PaddleOCR. */
-export const recognitionBatches = (image: RgbImage, quads: readonly Quad[], height: number, batchSize = REC_BATCH): RecognitionBatch[] => {
+export const recognitionBatches = (image: RgbImage, quads: readonly Quad[], height: number, minWidth = PADDLE_MIN_WIDTH, batchSize = REC_BATCH): RecognitionBatch[] => {
   const widths = quads.map((q) => lineWidth(q, height));
   const order = quads.map((_, i) => i).sort((a, b) => (widths[a] as number) - (widths[b] as number));
   const batches: RecognitionBatch[] = [];
   for (let start = 0; start < order.length; start += batchSize) {
     const members = order.slice(start, start + batchSize);
-    const width = Math.max(Math.ceil(height * MIN_WIDTH_RATIO), ...members.map((i) => widths[i] as number));
+    const width = Math.max(Math.ceil((minWidth * height) / 48), ...members.map((i) => widths[i] as number));
     const data = new Float32Array(members.length * 3 * height * width);
     members.forEach((quadIndex, n) => sampleLine(image, quads[quadIndex] as Quad, data, n, height, width, widths[quadIndex] as number));
     batches.push({ data, count: members.length, width, order: members });

@@ -23,12 +23,18 @@ export type TextOptions = {
    * handwritten-notes.jpg (peak 0.56); 320 does not (peak 0.00). See ADR 0065.
    */
   readonly prescanSide: number;
+  /**
+   * Each recogniser batch is padded to at least this width at height 48. PaddleOCR pads to 320; 0
+   * pads only to the widest line of the batch: 25–30 % less recognition work on the labelled photos
+   * for the same character accuracy (0.754 against 0.757 overall; ADR 0065).
+   */
+  readonly recognitionMinWidth: number;
   /** Lines read with a lower mean character probability are dropped. */
   readonly minScore: number;
   readonly db: DbOptions;
 };
 
-export const DEFAULT_TEXT_OPTIONS: TextOptions = { detectionSide: 960, prescanSide: 384, minScore: 0.5, db: DEFAULT_DB_OPTIONS };
+export const DEFAULT_TEXT_OPTIONS: TextOptions = { detectionSide: 960, prescanSide: 384, recognitionMinWidth: 0, minScore: 0.5, db: DEFAULT_DB_OPTIONS };
 
 export type TextLine = {
   readonly text: string;
@@ -92,7 +98,7 @@ export const createTextReader = async (source: PackSource, runtime: ModelRuntime
     const quads = textBoxes(full.map, full, image.width, image.height, options.db);
     const detected = performance.now();
     const read: { text: string; score: number; quad: Quad }[] = [];
-    for (const batch of recognitionBatches(image, quads, height)) {
+    for (const batch of recognitionBatches(image, quads, height, options.recognitionMinWidth)) {
       const result = (await recogniser.run({ [manifest.recognition.input]: { type: 'float32', data: batch.data, dims: [batch.count, 3, height, batch.width] } }))[manifest.recognition.output];
       const [n, steps, classes] = result?.dims ?? [];
       if (result === undefined || n !== batch.count || steps === undefined || classes !== characters.length + 1) {

@@ -41,7 +41,7 @@ describe('applyBulk', () => {
     let clock = 0;
     let pauses = 0;
     // A fake clock: every write of an asset costs 0.05 ms, so 30 ms hold 600 of them.
-    doc.on('afterTransaction', (tr: Y.Transaction) => (clock += 0.05 * (tr.changed.get(doc.getMap('favorite'))?.size ?? 0)));
+    doc.on('afterTransaction', (tr: Y.Transaction) => (clock += 0.05 * ([...tr.changed].find(([type]) => (type as unknown) === doc.getMap('favorite'))?.[1].size ?? 0)));
     const sizes: number[] = [];
     let last = 0;
     const report = await applyBulk(doc, ids, { kind: LibraryAction.favorite }, {

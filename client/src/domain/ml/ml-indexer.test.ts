@@ -54,6 +54,44 @@ const settled = (indexer: MlIndexer): Promise<void> =>
   });
 
 describe('ML indexer', () => {
+  it('reads text in each photo once with the text pack, stores it per asset and shares it, and reuses a shared reading', async () => {
+    const uploaded = new Set([hash(4), hash(5)]);
+    const remote = blobStore(uploaded);
+    const line = { text: 'MAIN STAY', score: 0.97, box: [0.1, 0.1, 0.5, 0.1, 0.5, 0.2, 0.1, 0.2] };
+    remote.stored.set(`${hash(5)}/PP-OCRv4_mobile`, writeMlDerivative({ kind: 'text', assetHash: hash(5), modelId: 'PP-OCRv4_mobile', width: 8, height: 8, lines: [] }));
+    const calls: string[] = [];
+    const withText: MlEngine = {
+      ...engine(calls),
+      textModel: 'PP-OCRv4_mobile',
+      readText: async (image) => {
+        calls.push(`text:${await image.text()}`);
+        return { width: 8, height: 8, lines: [line] };
+      },
+    };
+    const results: string[] = [];
+    const indexer = createMlIndexer({
+      store: openMlStore('indexer-text' as UserId),
+      remote: remote.client,
+      models: async () => ({ faceModel: 'face-api', clipModel: null, textModel: 'PP-OCRv4_mobile' }),
+      engine: async () => withText,
+      locate: async (hs) => ({ server: new Set(hs), local: new Set<string>() }),
+      loadImage: async (h) => new Blob([h.slice(-1)]),
+      onResult: (r) => {
+        const value = readMlDerivative(r.bytes);
+        if (value.kind === 'text') results.push(`${r.origin}:${r.hash.slice(-1)}:${value.lines.map((l) => l.text).join('|')}`);
+      },
+      retryMs: 10,
+    });
+    indexer.setAssets([hash(4), hash(5)]);
+    await settled(indexer);
+    expect(indexer.progress).toMatchObject({ total: 4, done: 4, computed: 3, downloaded: 1, failed: 0 });
+    expect(calls.sort()).toEqual(['faces:4', 'faces:5', 'text:4']);
+    expect(results.sort()).toEqual(['computed:4:MAIN STAY', 'downloaded:5:']);
+    const shared = readMlDerivative(remote.stored.get(`${hash(4)}/PP-OCRv4_mobile`) as Uint8Array);
+    expect(shared).toMatchObject({ kind: 'text', assetHash: hash(4), lines: [{ text: 'MAIN STAY', box: Float32Array.from(line.box) }] });
+    indexer.stop();
+  });
+
   it('downloads what another device computed, computes the rest once, and keeps it across restarts', async () => {
     const user = 'indexer-1' as UserId;
     const uploaded = new Set([hash(1), hash(2), hash(3)]);
