@@ -108,7 +108,7 @@ describe('admin user routes', () => {
     expect(me.json.rooms).toEqual([{ room: `catalog:${kid.id}`, access: 'admin' }]);
     kidDevice.close();
     const again = await device({ ...kid, token: back.json.token });
-    expect(again.doc.getMap('m').get('photo')).toBe('kept');
+    expect(again.doc.getMap('facts').get('photo')).toBe('kept');
   });
 
   it('resets a password: every session of the user closes, the new password works, the old one not', async () => {
