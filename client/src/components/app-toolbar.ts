@@ -72,13 +72,15 @@ export class AppToolbar extends LitElement {
         nav .label, .btn.primary .label { display: none; }
         .nav-link { padding: 0 10px; }
         .btn.primary { width: 40px; padding: 0; justify-content: center; }
-        .search { min-width: 0; flex: 1 1 auto; }
+        .search { min-width: 140px; flex: 1 1 auto; }
         /* The pill keeps its coloured dot; its words stay in the tooltip. */
         sbx-status-pill { max-width: 28px; overflow: hidden; border-radius: 14px; }
       }
+      /* Indexing progress also shows on the People page; the bar keeps room for search. */
+      @media (max-width: 900px) { sbx-ml-indicator { display: none; } }
       @media (max-width: 700px) {
         header { gap: 4px; padding: 0 8px 0 12px; height: 56px; }
-        nav, sbx-ml-indicator { display: none; }
+        nav { display: none; }
         .label { display: none; }
         .search-toggle { display: inline-grid; }
         .search { display: none; }
