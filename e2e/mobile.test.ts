@@ -206,12 +206,13 @@ describe.each(SIZES)('at $name size ($width×$height, touch)', (size) => {
     // Centred in the area the info panel leaves (the panel starts closed on a phone and tablet).
     expect(Math.abs(box.y + box.height / 2 - height / 2)).toBeLessThan(2);
     expect(box.width >= width - 1 || box.height >= height - 1).toBe(true);
-    for (const name of ['Close', 'Favourite', 'Add to album', 'Move to trash', 'Info', 'Previous', 'Next']) await expectInside(page, page.getByRole('button', { name, exact: true }), `viewer ${name}`);
+    const viewer = page.locator('sbx-asset-viewer');
+    for (const name of ['Close', 'Favourite', 'Add to album', 'Move to trash', 'Info', 'Previous', 'Next']) await expectInside(page, viewer.getByRole('button', { name, exact: true }), `viewer ${name}`);
     await snap(page, `${size.name}-viewer`);
-    await page.getByRole('button', { name: 'Info', exact: true }).tap();
+    await viewer.getByRole('button', { name: 'Info', exact: true }).tap();
     await expectInside(page, page.getByTestId('viewer-info'), 'info panel');
     await snap(page, `${size.name}-viewer-info`);
-    await page.getByRole('button', { name: 'Info', exact: true }).tap();
+    await viewer.getByRole('button', { name: 'Info', exact: true }).tap();
     const mid = { x: width / 2, y: height / 2 };
     await swipe(page, mid, { x: mid.x - width * 0.4, y: mid.y });
     await until('swipe left shows the next photo', async () => (await viewerId(page)) === second);

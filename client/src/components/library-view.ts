@@ -172,7 +172,7 @@ export class LibraryView extends LitElement {
       ${adminJobs /* issue 5: admin Jobs page, shown in place of the timeline */
         ? html`<sbx-admin-jobs-view .token=${this.library?.session.token ?? null} @sbx-close=${() => this.router.go(timelineRoute())}></sbx-admin-jobs-view>`
         : nothing}
-      <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
+      <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs} ?inert=${openId !== null} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
         ${this.renderSection()}
         <sbx-timeline-view
           style=${this.filterRoute() ? '' : 'display:none'}
