@@ -72,7 +72,7 @@ const expectNoneSticksOut = async (page: Page, what: string): Promise<void> => {
 const snap = async (page: Page, name: string): Promise<void> => {
   mkdirSync(shots, { recursive: true });
   await page.waitForTimeout(300); // let thumbnails decode
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.screenshot({ path: join(shots, `${name}.png`), scale: 'css' });
 };
 
 /** A one-finger swipe through the DevTools protocol (real touch events, as a phone sends). */
