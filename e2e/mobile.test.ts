@@ -72,7 +72,7 @@ const expectNoneSticksOut = async (page: Page, what: string): Promise<void> => {
 const snap = async (page: Page, name: string): Promise<void> => {
   mkdirSync(shots, { recursive: true });
   await page.waitForTimeout(300); // let thumbnails decode
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.screenshot({ path: join(shots, `${name}.png`), scale: 'css' });
 };
 
 /** A one-finger swipe through the DevTools protocol (real touch events, as a phone sends). */
@@ -182,12 +182,13 @@ describe.each(SIZES)('at $name size ($width×$height, touch)', (size) => {
     const tiles = page.getByTestId('timeline').first().getByTestId('asset-tile');
     await tiles.first().waitFor();
     await tiles.nth(0).getByTestId('tile-select').tap();
-    await tiles.nth(1).getByTestId('tile-select').tap();
-    await page.getByTestId('selection-bar').waitFor();
-    for (const name of ['Add to album', 'Favourite', 'Move to trash']) await expectInside(page, page.getByRole('button', { name, exact: true }), `selection ${name}`);
+    const bar = page.getByTestId('selection-bar');
+    await bar.waitFor();
+    for (const name of ['Clear selection (Esc)', 'Add to album', 'Favourite', 'Move to trash']) await expectInside(page, bar.getByRole('button', { name, exact: true }), `selection ${name}`);
     await expectNoneSticksOut(page, 'selection bar');
     await snap(page, `${size.name}-selection`);
     await page.getByTestId('selection-clear').tap();
+    await bar.waitFor({ state: 'detached' });
   });
 
   it('fills the screen with the photo centred; swipe steps and closes', async () => {
@@ -205,12 +206,13 @@ describe.each(SIZES)('at $name size ($width×$height, touch)', (size) => {
     // Centred in the area the info panel leaves (the panel starts closed on a phone and tablet).
     expect(Math.abs(box.y + box.height / 2 - height / 2)).toBeLessThan(2);
     expect(box.width >= width - 1 || box.height >= height - 1).toBe(true);
-    for (const name of ['Close', 'Favourite', 'Add to album', 'Move to trash', 'Info', 'Previous', 'Next']) await expectInside(page, page.getByRole('button', { name, exact: true }), `viewer ${name}`);
+    const viewer = page.locator('sbx-asset-viewer');
+    for (const name of ['Close', 'Favourite', 'Add to album', 'Move to trash', 'Info', 'Previous', 'Next']) await expectInside(page, viewer.getByRole('button', { name, exact: true }), `viewer ${name}`);
     await snap(page, `${size.name}-viewer`);
-    await page.getByRole('button', { name: 'Info', exact: true }).tap();
+    await viewer.getByRole('button', { name: 'Info', exact: true }).tap();
     await expectInside(page, page.getByTestId('viewer-info'), 'info panel');
     await snap(page, `${size.name}-viewer-info`);
-    await page.getByRole('button', { name: 'Info', exact: true }).tap();
+    await viewer.getByRole('button', { name: 'Info', exact: true }).tap();
     const mid = { x: width / 2, y: height / 2 };
     await swipe(page, mid, { x: mid.x - width * 0.4, y: mid.y });
     await until('swipe left shows the next photo', async () => (await viewerId(page)) === second);

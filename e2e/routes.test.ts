@@ -156,6 +156,17 @@ describe('Addresses', () => {
     await c.context.close();
   });
 
+  it('ignores the #generate= test hook in the production build', async () => {
+    const { page } = a;
+    await page.goto(`${server.url}/`);
+    const before = await page.getByTestId('timeline').first().getAttribute('data-count');
+    expect(Number(before)).toBeGreaterThan(12);
+    await page.goto(`${server.url}/#generate=500,7`);
+    await page.reload(); // the catalog reads the hash when it opens
+    await until('catalog loaded from IndexedDB', async () => (await page.getByTestId('timeline').first().getAttribute('data-source')) === 'crdt', 30_000);
+    expect(await page.getByTestId('timeline').first().getAttribute('data-count')).toBe(before);
+  });
+
   it('serves the app shell for a deep link with the server down (service worker)', async () => {
     const { page } = a;
     await page.goto(`${server.url}/`);

@@ -60,7 +60,7 @@ export class AppToolbar extends LitElement {
       .search { display: flex; align-items: center; gap: 8px; height: 38px; padding: 0 14px; margin-left: 8px; border-radius: 19px; background: var(--sbx-surface-2); color: var(--sbx-text-dim); flex: 0 1 360px; min-width: 120px; }
       .search input { all: unset; flex: 1; color: var(--sbx-text); font-size: 14px; min-width: 0; }
       .search-toggle, .search-close { display: none; }
-      .user { position: relative; }
+      .user, .btn.primary, sbx-status-pill, .search-toggle { position: relative; flex: none; }
       .avatar { width: 36px; height: 36px; border-radius: 50%; border: none; background: var(--sbx-accent); color: var(--sbx-on-accent); font-weight: 600; font-size: 15px; cursor: pointer; }
       .menu { position: absolute; right: 0; top: 46px; min-width: 220px; max-width: calc(100vw - 20px); box-sizing: border-box; background: var(--sbx-surface); border: 1px solid var(--sbx-border); border-radius: 12px; padding: 8px; box-shadow: 0 12px 40px rgb(0 0 0 / 0.4); }
       .who { padding: 8px 10px 12px; border-bottom: 1px solid var(--sbx-border); margin-bottom: 6px; }
@@ -72,13 +72,15 @@ export class AppToolbar extends LitElement {
         nav .label, .btn.primary .label { display: none; }
         .nav-link { padding: 0 10px; }
         .btn.primary { width: 40px; padding: 0; justify-content: center; }
-        .search { min-width: 0; flex: 1 1 auto; }
+        .search { min-width: 140px; flex: 1 1 auto; }
         /* The pill keeps its coloured dot; its words stay in the tooltip. */
         sbx-status-pill { max-width: 28px; overflow: hidden; border-radius: 14px; }
       }
+      /* Indexing progress also shows on the People page; the bar keeps room for search. */
+      @media (max-width: 900px) { sbx-ml-indicator { display: none; } }
       @media (max-width: 700px) {
         header { gap: 4px; padding: 0 8px 0 12px; height: 56px; }
-        nav, sbx-ml-indicator { display: none; }
+        nav { display: none; }
         .label { display: none; }
         .search-toggle { display: inline-grid; }
         .search { display: none; }

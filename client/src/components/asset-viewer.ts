@@ -50,7 +50,9 @@ export class AssetViewer extends LitElement {
       .gone h2 { margin: 0; font-size: 18px; font-weight: 500; color: #fff; }
       .missing { color: var(--sbx-text-dim); display: grid; justify-items: center; gap: 12px; }
       .missing svg { width: 56px; height: 56px; }
-      .bar { position: absolute; inset: 0 0 auto 0; display: flex; align-items: center; gap: 4px; padding: 10px 12px; background: linear-gradient(rgb(0 0 0 / 0.6), transparent); z-index: 2; }
+      .bar { position: absolute; inset: 0 0 auto 0; display: flex; align-items: center; gap: 4px; padding: 10px 12px 24px; background: linear-gradient(rgb(0 0 0 / 0.7), transparent); z-index: 2; }
+      /* Icons stay legible over a bright photo. */
+      .bar svg, .bar .title { filter: drop-shadow(0 1px 2px rgb(0 0 0 / 0.9)); }
       .bar .spacer { flex: 1; }
       .bar .shared-note { font-size: 13px; color: rgb(255 255 255 / 0.7); margin-right: 8px; }
       .bar .title { font-size: 14px; color: rgb(255 255 255 / 0.85); margin-left: 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

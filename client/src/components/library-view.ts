@@ -1,7 +1,9 @@
 /**
- * The signed-in shell: toolbar, timeline (photos, favourites or trash), the viewer, the
- * import panel and drag-and-drop import onto the whole window. Wires controllers to
- * components; all state lives in the controllers and the catalog.
+ * The signed-in shell: toolbar, bottom bar (phone), timeline (photos, favourites or trash),
+ * albums, people, search, the viewer, the import panel and drag-and-drop import. Wires
+ * controllers to components; which view shows (and which photo is open) is the address
+ * (`RouterController`), everything else lives in the controllers and the catalog. Provides
+ * the ThumbStore to every component below through @lit/context.
  *
  *   <sbx-library-view .library=${librarySession} @sbx-logout=${logout}></sbx-library-view>
  *   (the session controller creates the LibrarySession)
@@ -193,7 +195,7 @@ export class LibraryView extends LitElement {
         : account
           ? html`<sbx-account-settings-view .token=${this.library?.session.token ?? null} .name=${user?.name ?? ''} @sbx-close=${() => this.router.go(timelineRoute())}></sbx-account-settings-view>`
           : nothing}
-      <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs || adminUsers || account} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
+      <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs || adminUsers || account} ?inert=${openId !== null} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
         ${this.renderSection()}
         <sbx-timeline-view
           style=${this.filterRoute() ? '' : 'display:none'}
