@@ -20,7 +20,7 @@ let b: Device;
 
 const tiles = (page: Page) => page.getByTestId('timeline').first().getByTestId('asset-tile');
 const ids = (page: Page) => tiles(page).evaluateAll((t) => t.map((x) => x.getAttribute('data-asset-id')!));
-const tab = (page: Page, name: string) => page.getByTestId('toolbar').getByRole('button', { name, exact: true });
+const tab = (page: Page, name: string) => page.getByTestId('toolbar').getByRole('link', { name, exact: true });
 const bar = (page: Page) => page.getByTestId('selection-bar');
 const select = async (page: Page, n: number) => {
   for (let i = 0; i < n; i++) await tiles(page).nth(i).getByTestId('tile-select').click();
