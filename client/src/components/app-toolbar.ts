@@ -67,6 +67,8 @@ export class AppToolbar extends LitElement {
       .who .name { font-weight: 500; }
       .who .email { color: var(--sbx-text-dim); font-size: 13px; overflow: hidden; text-overflow: ellipsis; }
       .menu .btn { width: 100%; border: none; border-radius: 8px; justify-content: flex-start; }
+      /* Recently added and Archive (issue 11) keep only their icons below 1600 px; their names stay accessible. */
+      @media (max-width: 1600px) { .nav-link.secondary .label { display: none; } .nav-link.secondary { padding: 0 10px; } }
       @media (max-width: 1400px) { .brand span { display: none; } .brand { margin-right: 0; } header { gap: 8px; } }
       @media (max-width: 1100px) {
         nav .label, .btn.primary .label { display: none; }

@@ -36,7 +36,7 @@ export const navigate = (from: EventTarget, route: Route): void => {
 /** One link per section; `current` is marked with aria-current. */
 export const navLinks = (current: RouteView, testIdPrefix: string, { secondary = true }: { secondary?: boolean } = {}) =>
   NAV_ITEMS.filter((item) => secondary || item.secondary !== true).map(
-    (item) => html`<a class="nav-link" href=${formatRoute(item.route)} aria-label=${item.label} aria-current=${current === item.route.view ? 'page' : 'false'} data-testid="${testIdPrefix}-${item.id}"
+    (item) => html`<a class=${item.secondary === true ? 'nav-link secondary' : 'nav-link'} title=${item.label} href=${formatRoute(item.route)} aria-label=${item.label} aria-current=${current === item.route.view ? 'page' : 'false'} data-testid="${testIdPrefix}-${item.id}"
       @click=${(e: MouseEvent) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
