@@ -1,6 +1,6 @@
 /**
  * The viewer's own actions in Chromium against a real server (issues 10 and 11): Download saves
- * the original byte for byte under its file name; pressing 4 rates the photo, the info panel's
+ * the original byte for byte under its file name, and offline says why it cannot; pressing 4 rates the photo, the info panel's
  * stars show it, and it survives a reload and reaches another device; the stars control rates
  * by click and clears; Archive takes the photo out of the timeline into Archive, and Unarchive
  * there brings it back.
@@ -65,6 +65,15 @@ describe('The viewer (issues 10 and 11)', () => {
     expect(saved.length).toBe(original.length);
     expect(sha256(saved)).toBe(sha256(original));
     expect(await page.getByTestId('viewer-notice').count()).toBe(0);
+    // Offline: no broken download, a reason instead.
+    await a.context.setOffline(true);
+    try {
+      await page.getByRole('button', { name: 'Download' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Download failed' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('viewer-notice').textContent()).toContain('offline');
+    } finally {
+      await a.context.setOffline(false);
+    }
     await page.getByRole('button', { name: 'Close' }).click();
     await until('viewer closed', async () => (await page.getByTestId('viewer').count()) === 0);
   });
@@ -123,6 +132,6 @@ describe('The viewer (issues 10 and 11)', () => {
     await page.goto(server.url);
     await until('4 tiles again', async () => (await tiles(page).count()) === 4, 30_000);
     expect(await ids(page)).toContain(id);
-    expect(a.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(a.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
   });
 });
