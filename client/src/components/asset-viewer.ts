@@ -1,22 +1,40 @@
 /**
  * Full-screen viewer: preview then original (or the video), metadata panel, previous/next,
- * favourite and trash/restore. Keys: ←/→ move, Esc closes, f favourites, Delete trashes.
+ * favourite, archive, rating, download of the original and trash/restore. Keys: ←/→ move, Esc
+ * closes, f favourites, a archives/unarchives, 0–5 rate, Delete trashes. Library edits leave as
+ * `sbx-library-edit` with `{ id, edit }` (a LibraryEdit, as the selection bar applies in bulk).
  * Touch: swipe left/right for next/previous, swipe down to close. An address naming an asset
  * that is not in the view (deleted, or not shared with this user) shows `missing`.
  *
  *   <sbx-asset-viewer .asset=${asset} .hasPrev=${true} .hasNext=${false}
- *     @sbx-close=${close} @sbx-next=${next} @sbx-favorite=${fav} @sbx-trash=${trash}></sbx-asset-viewer>
+ *     @sbx-close=${close} @sbx-next=${next} @sbx-favorite=${fav} @sbx-trash=${trash}
+ *     @sbx-library-edit=${(e) => edit(e.detail.id, e.detail.edit)}></sbx-asset-viewer>
  */
-import { LitElement, css, html, nothing } from 'lit';
-import type { CatalogAsset } from '../../../protocol/src/index.js';
+import { LitElement, css, html, nothing, svg } from 'lit';
+import type { AssetId, CatalogAsset } from '../../../protocol/src/index.js';
 import { ViewerImageController } from '../controllers/viewer-image-controller.js';
 import { formatCoordinates, formatDuration, formatTaken } from '../domain/catalog/format.js';
+import { LibraryAction, type LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import { formatBytes } from '../domain/import/import-state.js';
+import { downloadOriginal } from '../domain/storage/download-original.js';
 import { originalUrl, playableVideoUrl } from '../domain/storage/thumb-store.js';
 import { consumeThumbStore } from '../context/services.js';
 import { icons } from './icons.js';
 import './place-info.js'; // issue 15: the place's name
+import { ratingLabel } from './star-rating.js';
+import './star-rating.js';
 import { buttonStyles } from './theme.js';
+
+/** What the viewer asks its host to write into the catalog for one asset. */
+export interface ViewerEdit {
+  readonly id: AssetId;
+  readonly edit: LibraryEdit;
+}
+
+const viewerIcon = (d: string) => svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d}></path></svg>`;
+const download = viewerIcon('M5 20h14v-2H5v2zM19 9h-4V3H9v6H5l7 7 7-7z');
+const archive = viewerIcon('M20.54 5.23l-1.39-1.68C18.88 3.21 18.47 3 18 3H6c-.47 0-.88.21-1.16.55L3.46 5.23C3.17 5.57 3 6.02 3 6.5V19c0 1.1.9 2 2 2h14c1.1 0 2-.9 2-2V6.5c0-.48-.17-.93-.46-1.27zM12 17.5L6.5 12H10v-2h4v2h3.5L12 17.5zM5.12 5l.81-1h12l.94 1H5.12z');
+const unarchive = viewerIcon('M20.55 5.22l-1.39-1.68C18.88 3.21 18.47 3 18 3H6c-.47 0-.88.21-1.15.55L3.46 5.22C3.17 5.57 3 6.01 3 6.5V19c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2V6.5c0-.49-.17-.93-.45-1.28zM12 9.5l5.5 5.5H14v2h-4v-2H6.5L12 9.5zM5.12 5l.82-1h12l.93 1H5.12z');
 
 export class AssetViewer extends LitElement {
   static override properties = {
@@ -27,6 +45,7 @@ export class AssetViewer extends LitElement {
     missing: { type: Boolean },
     textLines: { attribute: false },
     showInfo: { state: true },
+    notice: { state: true },
   };
   declare asset: CatalogAsset | undefined;
   declare hasPrev: boolean;
@@ -38,6 +57,8 @@ export class AssetViewer extends LitElement {
   declare showInfo: boolean;
   /** No asset, and the view has loaded: the address names a photo this user cannot see. */
   declare missing: boolean;
+  /** A failed download's reason, shown until the next action. */
+  declare notice: string | null;
 
   static override styles = [
     buttonStyles,
@@ -69,6 +90,7 @@ export class AssetViewer extends LitElement {
       dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--sbx-text-dim); margin-bottom: 3px; }
       dd { margin: 0; font-size: 14px; word-break: break-word; }
       .ocr { white-space: pre-wrap; user-select: text; font-size: 13px; }
+      .notice { position: absolute; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 3; max-width: min(420px, 90%); padding: 10px 14px; border-radius: 8px; background: rgb(32 32 32 / 0.92); color: #fff; font-size: 14px; }
       .trashed { margin-bottom: 16px; padding: 10px 12px; border-radius: 8px; background: var(--sbx-danger-soft); color: var(--sbx-danger); font-size: 13px; }
       @media (max-width: 700px) {
         .bar { padding: max(6px, env(safe-area-inset-top)) 4px 6px; gap: 0; }
@@ -91,6 +113,7 @@ export class AssetViewer extends LitElement {
     this.hasNext = false;
     this.foreign = false;
     this.missing = false;
+    this.notice = null;
     this.showInfo = window.innerWidth > 900;
   }
 
@@ -122,12 +145,17 @@ export class AssetViewer extends LitElement {
                   ${a.favorite ? icons.heart : icons.heartOutline}
                 </button>
                 <button class="icon-btn" title="Add to album" aria-label="Add to album" data-testid="viewer-add-to-album" @click=${() => this.emit('sbx-add-to-album')}>${icons.album}</button>
+                ${a.archived
+                  ? html`<button class="icon-btn" title="Unarchive (a)" aria-label="Unarchive" data-testid="viewer-unarchive" @click=${() => this.edit({ kind: LibraryAction.unarchive })}>${unarchive}</button>`
+                  : html`<button class="icon-btn" title="Archive (a)" aria-label="Archive" data-testid="viewer-archive" @click=${() => this.edit({ kind: LibraryAction.archive })}>${archive}</button>`}
                 <button class="icon-btn" title="Move to trash (Delete)" aria-label="Move to trash" data-testid="viewer-trash" @click=${() => this.emit('sbx-trash')}>${icons.trash}</button>`}
+          <button class="icon-btn" title="Download original" aria-label="Download" data-testid="viewer-download" @click=${() => void this.download(a)}>${download}</button>
           <button class="icon-btn" title="Info" aria-label="Info" aria-pressed=${this.showInfo} data-testid="viewer-info-toggle" @click=${() => (this.showInfo = !this.showInfo)}>${icons.info}</button>
         </div>
         ${this.hasPrev ? html`<button class="icon-btn nav prev" title="Previous (←)" aria-label="Previous" data-testid="viewer-prev" @click=${() => this.emit('sbx-prev')}>${icons.prev}</button>` : nothing}
         ${this.hasNext ? html`<button class="icon-btn nav next" title="Next (→)" aria-label="Next" data-testid="viewer-next" @click=${() => this.emit('sbx-next')}>${icons.next}</button>` : nothing}
         ${this.renderMedia(a)}
+        ${this.notice ? html`<div class="notice" role="alert" data-testid="viewer-notice">${this.notice}</div>` : nothing}
       </div>
       ${this.showInfo ? this.renderInfo(a) : nothing}`;
   }
@@ -204,6 +232,10 @@ export class AssetViewer extends LitElement {
         ${row('Size', formatBytes(a.size), 'info-size')}
         ${row('Type', a.mime, 'info-type')}
         ${row('Duration', a.duration !== null ? formatDuration(a.duration) : null, 'info-duration')}
+        ${this.foreign || a.trashedAt !== null
+          ? a.rating > 0 ? html`<div><dt>Rating</dt><dd data-testid="info-rating" data-rating=${a.rating}><sbx-star-rating .value=${a.rating}></sbx-star-rating></dd></div>` : nothing
+          : html`<div><dt>Rating</dt><dd data-testid="info-rating" data-rating=${a.rating} title=${ratingLabel(a.rating)}>
+              <sbx-star-rating editable .value=${a.rating} @sbx-rate=${(e: CustomEvent<number>) => this.edit({ kind: LibraryAction.rate, rating: e.detail })}></sbx-star-rating></dd></div>`}
         ${row('Camera', camera || null, 'info-camera')}
         ${row('Location', a.latitude !== null && a.longitude !== null ? formatCoordinates(a.latitude, a.longitude) : null, 'info-location')}
         <sbx-place-info .latitude=${a.latitude} .longitude=${a.longitude}></sbx-place-info>
@@ -221,6 +253,9 @@ export class AssetViewer extends LitElement {
 
   private readonly onKey = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Typing in a field (the album picker's name, over the viewer) is not a shortcut.
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
     const a = this.asset;
     if (!a) return;
     const key = event.key;
@@ -229,9 +264,23 @@ export class AssetViewer extends LitElement {
     else if (key === 'ArrowRight' && this.hasNext) this.emit('sbx-next');
     else if ((key === 'f' || key === 'F') && a.trashedAt === null && !this.foreign) this.emit('sbx-favorite');
     else if (key === 'Delete' && a.trashedAt === null && !this.foreign) this.emit('sbx-trash');
+    else if ((key === 'a' || key === 'A') && a.trashedAt === null && !this.foreign) this.edit({ kind: a.archived ? LibraryAction.unarchive : LibraryAction.archive });
+    else if (/^[0-5]$/.test(key) && a.trashedAt === null && !this.foreign) this.edit({ kind: LibraryAction.rate, rating: Number(key) });
     else return;
     event.preventDefault();
   };
+
+  private async download(a: CatalogAsset): Promise<void> {
+    this.notice = null;
+    const outcome = await downloadOriginal(a);
+    if (!outcome.ok && this.asset?.id === a.id) this.notice = outcome.message;
+  }
+
+  private edit(edit: LibraryEdit): void {
+    const id = this.asset?.id;
+    this.notice = null;
+    if (id !== undefined) this.dispatchEvent(new CustomEvent<ViewerEdit>('sbx-library-edit', { detail: { id, edit }, bubbles: true, composed: true }));
+  }
 
   private emit(type: string): void {
     this.dispatchEvent(new CustomEvent(type, { detail: this.asset?.id, bubbles: true, composed: true }));

@@ -24,12 +24,13 @@ import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
 import { listView } from '../domain/ml/list-view.js';
 import type { SearchFilters } from '../domain/ml/smart-search.js';
 import { TimelineFilter } from '../domain/catalog/timeline-index.js';
-import type { LibraryEdit } from '../domain/catalog/bulk-actions.js';
+import { LibraryAction, type LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import type { LibrarySession } from '../domain/library-session.js';
 import './admin-jobs-view.js'; // issue 5: admin Jobs page
 import './admin-users-view.js'; // issue 13
 import './account-settings-view.js'; // issue 13
 import './app-toolbar.js';
+import type { ViewerEdit } from './asset-viewer.js';
 import './asset-viewer.js';
 import './drop-overlay.js';
 import './import-panel.js';
@@ -229,6 +230,7 @@ export class LibraryView extends LitElement {
             @sbx-trash=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.trash(e.detail))}
             @sbx-restore=${(e: CustomEvent<AssetId>) => this.removeFromView(e.detail, () => this.catalog.restore(e.detail))}
             @sbx-add-to-album=${(e: CustomEvent<AssetId>) => this.select.pickFor([e.detail])}
+            @sbx-library-edit=${(e: CustomEvent<ViewerEdit>) => this.editFromViewer(e.detail)}
           ></sbx-asset-viewer>`
         : nothing}
       ${showPanel
@@ -444,6 +446,13 @@ export class LibraryView extends LitElement {
     if (at === undefined) return;
     const next = view.order[at + delta];
     if (next) this.router.replace({ ...route, photo: next.id });
+  }
+
+  /** Archive/unarchive takes the photo out of a timeline view (not an album or person): move on as trash does. */
+  private editFromViewer({ id, edit }: ViewerEdit): void {
+    const leaves = (edit.kind === LibraryAction.archive || edit.kind === LibraryAction.unarchive) && this.filterRoute();
+    if (leaves) this.removeFromView(id, () => this.catalog.edit(id, edit));
+    else this.catalog.edit(id, edit);
   }
 
   /** Trash/restore takes the asset out of this view: show the next one, or close. */

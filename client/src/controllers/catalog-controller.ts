@@ -7,6 +7,7 @@
  *   const view = this.catalog.view(TimelineFilter.all); this.catalog.toggleFavorite(id)
  */
 import { restoreAsset, setFavorite, trashAsset, type AssetId, type CatalogAsset, type UserId } from '../../../protocol/src/index.js';
+import { applyChunk, type LibraryEdit } from '../domain/catalog/bulk-actions.js';
 import { observeCatalog } from '../domain/catalog/catalog-store.js';
 import { TimelineFilter, TimelineIndex, type TimelineView } from '../domain/catalog/timeline-index.js';
 import { openTimelineViews } from '../domain/catalog/timeline-views.js';
@@ -51,6 +52,12 @@ export class CatalogController extends LibraryBoundController {
   restore(id: AssetId): void {
     const doc = this.bound?.catalog.doc;
     if (doc) restoreAsset(doc, id);
+  }
+
+  /** One library edit on one asset (the viewer's archive, rating…), as bulk actions write it. */
+  edit(id: AssetId, edit: LibraryEdit): void {
+    const doc = this.bound?.catalog.doc;
+    if (doc && this.index?.get(id)) applyChunk(doc, [id], edit, Date.now());
   }
 
   protected attach(library: LibrarySession | null): (() => void) | undefined {
