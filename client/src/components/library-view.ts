@@ -34,6 +34,7 @@ import './asset-viewer.js';
 import './drop-overlay.js';
 import './import-panel.js';
 import './timeline-view.js';
+import './memories-strip.js';
 import type { TimelineViewElement } from './timeline-view.js';
 import './bottom-nav.js';
 import { RouterController } from '../router/router-controller.js';
@@ -197,6 +198,7 @@ export class LibraryView extends LitElement {
           : nothing}
       <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs || adminUsers || account} ?inert=${openId !== null} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
         ${this.renderSection()}
+        ${route.view === RouteView.timeline ? html`<sbx-memories-strip .view=${this.catalog.view(TimelineFilter.all)}></sbx-memories-strip>` : nothing}
         <sbx-timeline-view
           style=${this.filterRoute() ? '' : 'display:none'}
           .view=${view}
