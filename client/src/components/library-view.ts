@@ -18,6 +18,7 @@ import { MlController } from '../controllers/ml-controller.js'; // issue 6: peop
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
 import { SelectionController } from '../controllers/selection-controller.js'; // albums
 import { SharedAlbumsController } from '../controllers/shared-albums-controller.js'; // shared albums
+import { TrashRetentionController } from '../controllers/trash-retention-controller.js';
 import type { ShareRole } from '../domain/albums/shared-albums.js';
 import { albumMembers, albumSummaries, orderedView, summarizeAlbum } from '../domain/albums/album-summaries.js';
 import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
@@ -88,6 +89,8 @@ export class LibraryView extends LitElement {
   `;
 
   private readonly catalog = new CatalogController(this, () => this.library);
+  /** Deletes what was trashed more than 30 days ago, after the catalog loads and every few hours. */
+  readonly trashRetention = new TrashRetentionController(this, () => this.library);
   private readonly connection = new ConnectionController(this, () => this.library);
   private readonly imports = new ImportController(this, () => this.library);
   private readonly ml = new MlController(this, () => this.library);
