@@ -13,7 +13,7 @@ import { consumeThumbStore } from '../context/services.js';
 import { MemoriesController } from '../controllers/memories-controller.js';
 import { ThumbController } from '../controllers/thumb-controller.js';
 import type { TimelineView } from '../domain/catalog/timeline-index.js';
-import type { Memory } from '../domain/memories/on-this-day.js';
+import type { ViewMemory } from '../domain/memories/memories-of-view.js';
 import { icons } from './icons.js';
 
 const yearsAgo = (n: number): string => (n === 1 ? '1 year ago' : `${n} years ago`);
@@ -52,7 +52,7 @@ export class MemoriesStrip extends LitElement {
 
 export class MemoryCard extends LitElement {
   static override properties = { memory: { attribute: false } };
-  declare memory: Memory | undefined;
+  declare memory: ViewMemory | undefined;
 
   static override styles = css`
     :host { flex: none; }
@@ -83,13 +83,13 @@ export class MemoryCard extends LitElement {
     const memory = this.memory;
     const cover = this.cover;
     if (!memory || !cover) return nothing;
-    const label = `On this day, ${yearsAgo(memory.yearsAgo)}, ${photos(memory.assets.length)}`;
+    const label = `On this day, ${yearsAgo(memory.yearsAgo)}, ${photos(memory.count)}`;
     return html`<button data-testid="memory-card" data-year=${memory.year} aria-label=${label}
         @click=${() => this.dispatchEvent(new CustomEvent('sbx-open', { detail: cover.id, bubbles: true, composed: true }))}>
       ${this.thumb.url
         ? html`<img src=${this.thumb.url} alt="" decoding="async" draggable="false" @error=${() => this.thumb.failed()} />`
         : html`<div class="placeholder">${icons.image}</div>`}
-      <div class="label" aria-hidden="true"><strong>${yearsAgo(memory.yearsAgo)}</strong><span>${photos(memory.assets.length)}</span></div>
+      <div class="label" aria-hidden="true"><strong>${yearsAgo(memory.yearsAgo)}</strong><span>${photos(memory.count)}</span></div>
     </button>`;
   }
 }

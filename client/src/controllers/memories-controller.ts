@@ -8,8 +8,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { TimelineView } from '../domain/catalog/timeline-index.js';
-import { onThisDayInView } from '../domain/memories/memories-of-view.js';
-import { localDay, type Memory } from '../domain/memories/on-this-day.js';
+import { onThisDayInView, type ViewMemory } from '../domain/memories/memories-of-view.js';
+import { localDay } from '../domain/memories/on-this-day.js';
 
 const whenIdle = (run: () => void): (() => void) => {
   if (typeof requestIdleCallback === 'function') {
@@ -20,10 +20,10 @@ const whenIdle = (run: () => void): (() => void) => {
   return () => clearTimeout(id);
 };
 
-const signature = (memories: readonly Memory[]): string => memories.map((m) => `${m.year}:${m.assets.map((a) => a.id).join(',')}`).join('|');
+const signature = (memories: readonly ViewMemory[]): string => memories.map((m) => `${m.year}:${m.count}:${m.assets.map((a) => a.id).join(',')}`).join('|');
 
 export class MemoriesController implements ReactiveController {
-  value: readonly Memory[] = [];
+  value: readonly ViewMemory[] = [];
   private seen: TimelineView | null = null;
   private day = '';
   private cancel: (() => void) | null = null;

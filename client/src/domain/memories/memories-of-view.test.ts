@@ -3,13 +3,13 @@ import * as Y from 'yjs';
 import { addAssets, listAssets, trashAsset, type AssetFacts } from '../../../../protocol/src/index.js';
 import { createFactsGenerator } from '../../../../protocol/src/catalog-builders.js';
 import { TimelineFilter, TimelineIndex } from '../catalog/timeline-index.js';
-import { onThisDayInView } from './memories-of-view.js';
+import { MEMORY_ASSETS, onThisDayInView } from './memories-of-view.js';
 import { onThisDay } from './on-this-day.js';
 
 const COUNT = 100_000;
 
 describe('on this day from the timeline view', () => {
-  it(`matches onThisDay over every asset at ${COUNT.toLocaleString('en')} photos, in a few ms`, () => {
+  it(`matches onThisDay over every asset at ${COUNT.toLocaleString('en')} photos, many times faster`, () => {
     const doc = new Y.Doc();
     const generator = createFactsGenerator(11, { assets: COUNT });
     const facts: AssetFacts[] = Array.from({ length: COUNT }, () => generator.next());
@@ -32,10 +32,14 @@ describe('on this day from the timeline view', () => {
     console.log(`on this day at ${COUNT} assets: ${viewMs.toFixed(2)} ms from the view's ${view.runs.length} day runs, ${fullMs.toFixed(2)} ms over every asset`);
 
     expect(fast.length).toBeGreaterThan(1);
-    expect(fast.map((m) => [m.year, m.yearsAgo, m.assets.map((a) => a.id)])).toEqual(full.map((m) => [m.year, m.yearsAgo, m.assets.map((a) => a.id)]));
+    // The same years and counts; the first MEMORY_ASSETS photos of each, oldest first.
+    expect(fast.map((m) => [m.year, m.yearsAgo, m.count, m.assets.map((a) => a.id)])).toEqual(
+      full.map((m) => [m.year, m.yearsAgo, m.assets.length, m.assets.slice(0, MEMORY_ASSETS).map((a) => a.id)]),
+    );
+    expect(full.some((m) => m.assets.length > MEMORY_ASSETS)).toBe(true);
     expect(fast.flatMap((m) => m.assets).some((a) => a.hash === trashed.hash)).toBe(false);
-    // Well under a frame, so running it in an idle callback never makes a long task.
-    expect(viewMs).toBeLessThan(50);
+    // Measured against the full pass in the same run, so a busy machine slows both.
+    expect(viewMs * 5).toBeLessThan(fullMs);
   }, 120_000);
 
   it('shows nothing on a day no earlier year has photos of', () => {

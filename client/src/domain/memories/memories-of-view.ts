@@ -4,6 +4,8 @@
  * cost follows the number of days in the library, not the number of photos (≈ 3,600 runs for
  * 100,000 photos over 15 years). The date rules are `onThisDay`'s, applied to the runs and then
  * to their assets (trashed and archived photos are not in the "all" view to begin with).
+ * Building an asset reads the CRDT, so at most MEMORY_ASSETS of a year's photos are built (the
+ * oldest, where the day began); `count` says how many there are.
  *
  *   const memories = onThisDayInView(catalog.view(TimelineFilter.all), localDay(new Date()));
  */
@@ -11,22 +13,31 @@ import type { CatalogAsset } from '../../../../protocol/src/index.js';
 import type { TimelineView } from '../catalog/timeline-index.js';
 import { onThisDay, type LocalDay, type Memory } from './on-this-day.js';
 
-/** Photos shown at most per memory (a day of a few thousand burst shots is still one card). */
-export const MAX_MEMORY_ASSETS = 500;
+/** Photos built at most per memory (a day of a few thousand burst shots is still one card). */
+export const MEMORY_ASSETS = 50;
 
-export const onThisDayInView = (view: Pick<TimelineView, 'runs' | 'at'>, today: LocalDay): Memory[] => {
+export interface ViewMemory extends Memory {
+  /** How many photos the year has on this day (`assets` holds the first MEMORY_ASSETS). */
+  readonly count: number;
+}
+
+export const onThisDayInView = (view: Pick<TimelineView, 'runs' | 'at'>, today: LocalDay): ViewMemory[] => {
   const days = onThisDay(
     view.runs.map((run) => ({ takenAt: run.day, trashedAt: null, archived: false, run })),
     today,
   );
   const assets: CatalogAsset[] = [];
-  for (const { assets: runs } of days) {
+  const counts = new Map<number, number>();
+  for (const { year, assets: runs } of days) {
+    let left = MEMORY_ASSETS;
+    // Days come oldest first; within a day the view is newest first, so its oldest photos are at the end.
     for (const { run } of runs) {
-      for (let i = run.start; i < run.start + Math.min(run.count, MAX_MEMORY_ASSETS); i++) {
+      counts.set(year, (counts.get(year) ?? 0) + run.count);
+      for (let i = run.start + run.count - 1; i >= run.start && left > 0; i--, left--) {
         const asset = view.at(i);
         if (asset) assets.push(asset);
       }
     }
   }
-  return onThisDay(assets, today);
+  return onThisDay(assets, today).map((m) => ({ ...m, count: counts.get(m.year) ?? m.assets.length }));
 };
