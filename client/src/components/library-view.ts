@@ -18,6 +18,7 @@ import { MlController } from '../controllers/ml-controller.js'; // issue 6: peop
 import { AlbumsController } from '../controllers/albums-controller.js'; // albums
 import { SelectionController } from '../controllers/selection-controller.js'; // albums
 import { SharedAlbumsController } from '../controllers/shared-albums-controller.js'; // shared albums
+import { TrashRetentionController } from '../controllers/trash-retention-controller.js';
 import type { ShareRole } from '../domain/albums/shared-albums.js';
 import { albumMembers, albumSummaries, orderedView, summarizeAlbum } from '../domain/albums/album-summaries.js';
 import type { AlbumPick, SelectionAction } from '../domain/albums/selection.js';
@@ -35,6 +36,7 @@ import './asset-viewer.js';
 import './drop-overlay.js';
 import './import-panel.js';
 import './timeline-view.js';
+import './memories-strip.js';
 import type { TimelineViewElement } from './timeline-view.js';
 import './bottom-nav.js';
 import { RouterController } from '../router/router-controller.js';
@@ -88,6 +90,8 @@ export class LibraryView extends LitElement {
   `;
 
   private readonly catalog = new CatalogController(this, () => this.library);
+  /** Deletes what was trashed more than 30 days ago, after the catalog loads and every few hours. */
+  readonly trashRetention = new TrashRetentionController(this, () => this.library);
   private readonly connection = new ConnectionController(this, () => this.library);
   private readonly imports = new ImportController(this, () => this.library);
   private readonly ml = new MlController(this, () => this.library);
@@ -198,6 +202,7 @@ export class LibraryView extends LitElement {
           : nothing}
       <main data-testid="library" data-route=${route.view} ?hidden=${adminJobs || adminUsers || account} ?inert=${openId !== null} @sbx-select=${this.select.onSelect} @sbx-open=${this.openPhoto}>
         ${this.renderSection()}
+        ${route.view === RouteView.timeline ? html`<sbx-memories-strip .view=${this.catalog.view(TimelineFilter.all)}></sbx-memories-strip>` : nothing}
         <sbx-timeline-view
           style=${this.filterRoute() ? '' : 'display:none'}
           .view=${view}
