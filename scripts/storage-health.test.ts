@@ -1,13 +1,13 @@
 // Issue 14 on real processes: scripts/serve.ts refuses a data directory that is not the library
 // it expects (renamed, unmarked, read-only) with one message naming the path; a fresh directory
 // starts and is marked; GET /api/health?detail=1 is for administrators; `npm run doctor` agrees.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../protocol/src/testing/ports.js';
 import { MARKER_FILE, writeMarker } from '../protocol/src/server/storage-identity.js';
+import { spawnServe, waitHealthy, type Served } from './serve-process.test-kit.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const isRoot = process.getuid?.() === 0;
@@ -22,43 +22,8 @@ const scratch = (): string => {
   return dir;
 };
 
-interface Served {
-  readonly port: number;
-  output(): string;
-  readonly exited: Promise<number | null>;
-  stop(): Promise<void>;
-}
-
-const serve = async (dataDir: string, env: Record<string, string> = {}): Promise<Served> => {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHOEBOX_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  };
-  cleanups.push(stop);
-  return { port, output: () => output, exited, stop };
-};
-
-const healthy = async (served: Served): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (/failed to start/.test(served.output())) throw new Error(served.output());
-    if (await fetch(`http://127.0.0.1:${served.port}/api/health`).then((r) => r.ok, () => false)) return;
-    if (Date.now() > deadline) throw new Error(`no /api/health in 60 s:\n${served.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const serve = (dataDir: string, env: Record<string, string> = {}): Promise<Served> => spawnServe({ SHOEBOX_DATA_DIR: dataDir, ...env }, cleanups);
+const healthy = waitHealthy;
 
 /** Runs `npm run doctor`'s script; resolves with its exit code and output. */
 const doctor = (env: Record<string, string>): Promise<{ code: number; output: string }> =>
