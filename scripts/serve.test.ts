@@ -36,6 +36,8 @@ describe('scripts/serve.ts configuration', () => {
       ['SHOEBOX_BLOB_USER_QUOTA_BYTES', '-5'],
       ['SHOEBOX_TRANSCODE_POLICY', 'sometimes'],
       ['SHOEBOX_BLOB_REDIS_URL', 'http://nope'],
+      ['SHOEBOX_LIBRARY_ID', 'a/b'],
+      ['SHOEBOX_ADOPT_DATA_DIR', 'yes'],
     ] as const) {
       expect(() => loadServeConfig({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(`^${name}\\b`));
     }
