@@ -1,60 +1,26 @@
 // `npm start`'s server (scripts/serve.ts) as a real process: every documented variable reaches
 // the service it configures, and a bad value stops the start naming the variable.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorReason, MessageType, catalogRoom, type UserId } from '../protocol/src/index.js';
-import { freePort } from '../protocol/src/testing/ports.js';
 import { openDevice, type Device } from '../sync-server/src/test-device.js';
 import { waitFor } from '../sync-server/src/testing.js';
 import { loadServeConfig } from './serve-config.js';
+import { spawnServe, waitHealthy, type Served } from './serve-process.test-kit.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Served {
-  readonly port: number;
-  output(): string;
-  /** Resolves with the exit code (the process is killed at cleanup if still running). */
-  readonly exited: Promise<number | null>;
-}
-
 const serve = async (env: Record<string, string>): Promise<Served> => {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'shoebox-serve-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SHOEBOX_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { port, output: () => output, exited };
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  return spawnServe({ SHOEBOX_DATA_DIR: dataDir, ...env }, cleanups);
 };
-
-const healthy = async (served: Served): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (/failed to start/.test(served.output())) throw new Error(served.output());
-    if (await fetch(`http://127.0.0.1:${served.port}/api/health`).then((r) => r.ok, () => false)) return;
-    if (Date.now() > deadline) throw new Error(`no /api/health in 60 s:\n${served.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const healthy = waitHealthy;
 
 describe('scripts/serve.ts configuration', () => {
   it('composes both services’ configs and names the variable of a bad value', () => {
@@ -70,6 +36,8 @@ describe('scripts/serve.ts configuration', () => {
       ['SHOEBOX_BLOB_USER_QUOTA_BYTES', '-5'],
       ['SHOEBOX_TRANSCODE_POLICY', 'sometimes'],
       ['SHOEBOX_BLOB_REDIS_URL', 'http://nope'],
+      ['SHOEBOX_LIBRARY_ID', 'a/b'],
+      ['SHOEBOX_ADOPT_DATA_DIR', 'yes'],
     ] as const) {
       expect(() => loadServeConfig({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(`^${name}\\b`));
     }

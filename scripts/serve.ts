@@ -5,19 +5,25 @@
  *   PORT=3000 SHOEBOX_DATA_DIR=./data node --import tsx scripts/serve.ts
  *   → "Shoebox is running at http://localhost:3000"
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createBlobStore, type BlobStore } from '../blob-store/src/index.js';
 import { createSyncServer } from '../sync-server/src/index.js';
 // ML (issue 6): installed model packs are served from SHOEBOX_MODELS_DIR (default models/packs), then the build's copy.
 import { modelPackRoutes } from '../models/src/packs/pack-routes.js';
 import { loadServeConfig } from './serve-config.js';
+// Issue 14: the data directory's identity and writability are checked before anything opens it.
+import { openStorage, probeDirectory, storageDirectories } from '../protocol/src/server/storage-identity.js';
+import { checkDisk, checkTools } from '../protocol/src/server/system-checks.js';
 
 const main = async (): Promise<void> => {
   // Every variable of both services, validated before anything starts (README lists them).
-  const { relay: config, blobs: blobConfig, modelsDir, staticDir } = loadServeConfig(process.env);
+  const { relay: config, blobs: blobConfig, modelsDir, staticDir, libraryId, adoptDataDir } = loadServeConfig(process.env);
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  const storage = await openStorage({ dir: dataDir, libraryId, adopt: adoptDataDir });
+  for (const { path, what } of await storageDirectories(dataDir)) await probeDirectory(path, what);
+  if (storage.created) {
+    console.log(`Shoebox: new library ${storage.marker.libraryId} in ${dataDir}; set SHOEBOX_LIBRARY_ID=${storage.marker.libraryId} so a start without this directory (an unmounted disk) is refused`);
+  }
 
   // Embedded by default; SHOEBOX_DATABASE_URL / SHOEBOX_REDIS_URL switch the relay to PostgreSQL and scale-out.
   // eslint-disable-next-line prefer-const -- reason: the relay's usage source reads it once both exist
@@ -31,6 +37,14 @@ const main = async (): Promise<void> => {
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     trust: config.trust,
     metricsToken: config.metricsToken,
+    // GET /api/health?detail=1 (administrators): the blob store, tools and disk next to the relay's own.
+    healthDetail: async () => ({
+      library: storage.marker,
+      // A failing part is reported as such; the others still answer.
+      blobStore: await blobs.health().catch((err: unknown) => ({ status: 'error', error: err instanceof Error ? err.message : String(err) })),
+      tools: await checkTools({ ffmpeg: blobConfig.ffmpegPath, ffprobe: blobConfig.ffprobePath, exiftool: blobConfig.exiftoolPath }),
+      disk: [await checkDisk(dataDir)],
+    }),
     // Storage per user for the administrators' list, counted by the blob store (created next).
     usage: (ids) => blobs.usageOf(ids),
   });

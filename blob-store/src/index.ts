@@ -25,7 +25,7 @@ import { createFsBlobBackend } from './fs-blob.backend.js';
 import { createImageRepository } from './image.repository.js';
 import { createBullJobQueue } from './bullmq-job.queue.js';
 import { createEmbeddedJobQueue } from './embedded-job.queue.js';
-import type { JobQueue, JobQueueOptions } from './job-queue.js';
+import type { JobQueue, JobQueueOptions, QueueStatus } from './job-queue.js';
 import { DerivativeKind } from './job.repository.js';
 import { createMediaTools } from './media-tools.repository.js';
 import { createMetadataRepository } from './metadata.repository.js';
@@ -69,8 +69,18 @@ export interface BlobStore {
   startCatalogWriteback(relay: { url: string; tokenFor: (user: UserId) => Promise<string> }): CatalogWriteback;
   /** Storage each user takes (originals they own, their derivatives, count), for administrators. */
   usageOf: StorageUsage['usageOf'];
+  /** For `GET /api/health?detail=1`: where originals live, the queue's counts per kind, free space for uploads. */
+  health(): Promise<BlobStoreHealth>;
   /** Waits for running jobs, stops the decoder thread and closes the database. */
   close(): Promise<void>;
+}
+
+export interface BlobStoreHealth {
+  readonly status: 'ok' | 'closed';
+  /** `filesystem` (under the data directory) or `custom` (a backend passed in, e.g. S3). */
+  readonly backend: 'filesystem' | 'custom';
+  readonly queue: { readonly kind: 'embedded' | 'redis'; readonly queues: readonly QueueStatus[] };
+  readonly uploadsFreeBytes: number;
 }
 
 export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobStore> => {
@@ -141,6 +151,11 @@ export const createBlobStore = async (options: BlobStoreOptions): Promise<BlobSt
       ...createMlDerivativeRoutes({ service: ml, authenticate }),
       ...createAdminRoutes(createJobsAdmin(queue), authenticate),
     ],
+    async health() {
+      if (closed) return { status: 'closed', backend: options.backend ? 'custom' : 'filesystem', queue: { kind: config.redisUrl ? 'redis' : 'embedded', queues: [] }, uploadsFreeBytes: 0 };
+      const [queues, uploadsFreeBytes] = await Promise.all([queue.status(), space.free()]);
+      return { status: 'ok', backend: options.backend ? 'custom' : 'filesystem', queue: { kind: config.redisUrl ? 'redis' : 'embedded', queues }, uploadsFreeBytes };
+    },
     startWorker: () => queue.start(),
     startCatalogWriteback(relay) {
       writeback ??= createCatalogWriteback({

@@ -50,12 +50,20 @@ export const readLogin = (body: unknown): LoginRequest => ({
   password: requireString(body, 'password', 1024),
 });
 
-export const createAuthRoutes = (auth: AuthService, http: AuthHttp = createAuthHttp(auth)): HttpRoute[] => [
+/** What `GET /api/health?detail=1` adds for administrators (issue 14); composed by whoever runs the relay. */
+export type HealthDetail = () => Promise<Readonly<Record<string, unknown>>>;
+
+export const createAuthRoutes = (auth: AuthService, http: AuthHttp = createAuthHttp(auth), detail?: HealthDetail): HttpRoute[] => [
   {
     method: 'GET',
     pattern: '/api/health',
     maxBodyBytes: 0,
-    handle: async () => json(200, { status: 'ok', version: API_VERSION } satisfies HealthResponse),
+    async handle(req) {
+      const summary = { status: 'ok', version: API_VERSION } satisfies HealthResponse;
+      if (req.query.get('detail') !== '1') return json(200, summary);
+      await http.requireAdmin(req);
+      return json(200, { ...summary, ...(await detail?.()) });
+    },
   },
   {
     method: 'GET',

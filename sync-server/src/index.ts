@@ -13,7 +13,7 @@ import { createAccountService } from './account.service.js';
 import { createAdminUserRoutes } from './admin-users.routes.js';
 import { createAdminUserService, type UsageSource } from './admin-users.service.js';
 import { createAuthHttp, guardMetrics, type HttpTrust } from './auth-http.js';
-import { createAuthRoutes } from './auth.routes.js';
+import { createAuthRoutes, type HealthDetail } from './auth.routes.js';
 import { createAuthService, type AuthUser, type SessionPolicy } from './auth.service.js';
 import { createConnectionAdmission } from './connection-admission.js';
 import { createGrantRoutes } from './grant.routes.js';
@@ -36,6 +36,7 @@ export { loadConfig, DEFAULT_CONFIG, ConfigError, RelayMode, type SyncServerConf
 export { createLogger, type Logger } from './logger.js';
 export type { AuthUser, SessionPolicy } from './auth.service.js';
 export type { UsageSource } from './admin-users.service.js';
+export type { HealthDetail } from './auth.routes.js';
 
 export interface SyncServerOptions {
   /** Directory holding shoebox.sqlite; created if missing. */
@@ -68,6 +69,8 @@ export interface SyncServerOptions {
   readonly trust?: HttpTrust;
   /** A bearer token a metrics scraper sends for `/metrics`; administrators' sessions work without it. */
   readonly metricsToken?: string;
+  /** Other services' state for `GET /api/health?detail=1` (administrators), next to the relay's own. */
+  readonly healthDetail?: HealthDetail;
 }
 
 export interface SyncListenOptions {
@@ -133,7 +136,15 @@ export const createSyncServer = async (options: SyncServerOptions): Promise<Sync
     logger: log,
   });
   const routes: HttpRoute[] = [
-    ...createAuthRoutes(auth, http),
+    ...createAuthRoutes(auth, http, async () => ({
+      relay: {
+        status: 'ok',
+        database: options.databaseUrl ? 'postgresql' : 'sqlite',
+        redis: options.redisUrl ? 'configured' : 'none',
+        roomsLoaded: relay.loadedRooms(),
+      },
+      ...(await options.healthDetail?.()),
+    })),
     ...createGrantRoutes(createGrantService({ auth, users })),
     ...createAdminUserRoutes(createAdminUserService({ auth, users, usage: options.usage }), http),
     ...createAccountRoutes(createAccountService({ auth, users }), http),
