@@ -48,10 +48,11 @@ const progress = async (page: Page): Promise<Progress> => {
 };
 const indexed = async (page: Page, total: number): Promise<Progress> => {
   let last: Progress | undefined;
+  // Three models a photo (text since issue 16): allow for a loaded machine.
   await until(`indexing ${total} results`, async () => {
     last = await progress(page);
     return last.status === 'done' && last.total === total && last.done === total;
-  });
+  }, 150_000);
   return last as Progress;
 };
 
