@@ -111,9 +111,6 @@ export class AppToolbar extends LitElement {
     return html`<header data-testid="toolbar" class=${this.searchOpen ? 'searching' : ''}>
       <a class="brand" data-testid="app-name" href="/" aria-label="Shoebox" @click=${(e: Event) => { e.preventDefault(); navigate(this, { view: RouteView.timeline, at: null, photo: null }); }}>${icons.photos}<span>Shoebox</span></a>
       <nav aria-label="Sections">${navLinks(this.section, 'nav')}</nav>
-      ${this.section === RouteView.trash /* issue 11 */
-        ? html`<button class="btn" data-testid="empty-trash" aria-label="Empty trash" @click=${() => this.emit('sbx-empty-trash', null)}>${icons.close}<span class="label">Empty trash</span></button>`
-        : null}
       <form class="search" role="search" @submit=${this.onSearch}>
         ${icons.search}<input type="search" data-testid="search-input" placeholder="Search photos" aria-label="Search photos" .value=${this.query} @focus=${() => this.emit('sbx-search-focus', null)} />
         <button type="button" class="icon-btn search-close" aria-label="Close search" @click=${() => (this.searchOpen = false)}>${icons.close}</button>

@@ -9,7 +9,7 @@
  *   (the session controller creates the LibrarySession)
  */
 import { LitElement, css, html, nothing } from 'lit';
-import type { AssetId } from '../../../protocol/src/index.js';
+import { TRASH_DAYS, type AssetId } from '../../../protocol/src/index.js';
 import { CatalogController } from '../controllers/catalog-controller.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { ImportController } from '../controllers/import-controller.js';
@@ -86,7 +86,10 @@ export class LibraryView extends LitElement {
     .not-found h2 { font-size: 22px; font-weight: 500; margin: 0 0 8px; }
     .not-found p { color: var(--sbx-text-dim); line-height: 1.5; }
     .not-found a { color: var(--sbx-accent-text); }
-    @media (max-width: 700px) { main { padding-bottom: calc(64px + env(safe-area-inset-bottom)); } }
+    .trash-note { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; margin: 16px 24px 0; padding: 10px 14px; border-radius: 10px; background: var(--sbx-surface-2); color: var(--sbx-text-dim); font-size: 14px; }
+    .trash-note span { flex: 1 1 240px; }
+    .trash-note button { font: inherit; color: var(--sbx-danger); background: none; border: 1px solid var(--sbx-border); border-radius: 18px; padding: 6px 14px; cursor: pointer; }
+    @media (max-width: 700px) { main { padding-bottom: calc(64px + env(safe-area-inset-bottom)); } .trash-note { margin: 12px 12px 0; } }
   `;
 
   private readonly catalog = new CatalogController(this, () => this.library);
@@ -184,7 +187,6 @@ export class LibraryView extends LitElement {
         .statusDetail=${this.connection.lastError}
         .userName=${user?.name ?? ''}
         .userEmail=${user?.email ?? ''}
-        @sbx-empty-trash=${() => this.select.emptyTrash()}
         .mlProgress=${this.ml.progress}
         .query=${this.query}
         @sbx-search-focus=${() => this.ml.warm()}
@@ -271,10 +273,12 @@ export class LibraryView extends LitElement {
     };
     switch (route.view) {
       case RouteView.timeline:
+      case RouteView.trash: /* issue 11: what happens to trashed photos, and Empty trash */
+        return html`<div class="trash-note" data-testid="trash-note"><span>Photos in the trash are deleted permanently after ${TRASH_DAYS} days.</span>
+          <button data-testid="empty-trash" @click=${() => this.select.emptyTrash()}>Empty trash</button></div>`;
       case RouteView.favorites:
       case RouteView.recent:
       case RouteView.archive:
-      case RouteView.trash:
       case RouteView.adminJobs:
         return route.view === RouteView.adminJobs && !this.library?.session.user.isOwner ? this.renderNotFound('Only the server owner can see the jobs page.') : nothing;
       case RouteView.adminUsers:
