@@ -69,7 +69,7 @@ export class AppToolbar extends LitElement {
       .menu .btn { width: 100%; border: none; border-radius: 8px; justify-content: flex-start; }
       /* Recently added and Archive (issue 11) keep only their icons below 1600 px; their names stay accessible. */
       @media (max-width: 1600px) { .nav-link.secondary .label { display: none; } .nav-link.secondary { padding: 0 10px; } }
-      @media (max-width: 1400px) { .brand span { display: none; } .brand { margin-right: 0; } header { gap: 8px; } }
+      @media (max-width: 1400px) { .brand span { display: none; } .brand { margin-right: 0; } header { gap: 8px; } nav .label { display: none; } .nav-link { padding: 0 10px; } }
       @media (max-width: 1100px) {
         nav .label, .btn.primary .label { display: none; }
         .nav-link { padding: 0 10px; }

@@ -272,10 +272,10 @@ export class LibraryView extends LitElement {
       if (route.view === RouteView.search) void this.ml.runSearch(route.q, route.filters);
     };
     switch (route.view) {
-      case RouteView.timeline:
       case RouteView.trash: /* issue 11: what happens to trashed photos, and Empty trash */
         return html`<div class="trash-note" data-testid="trash-note"><span>Photos in the trash are deleted permanently after ${TRASH_DAYS} days.</span>
           <button data-testid="empty-trash" @click=${() => this.select.emptyTrash()}>Empty trash</button></div>`;
+      case RouteView.timeline:
       case RouteView.favorites:
       case RouteView.recent:
       case RouteView.archive:

@@ -35,7 +35,9 @@ export class SelectionBar extends LitElement {
       .spacer { flex: 1; }
       select, input { font: inherit; color: inherit; background: var(--sbx-surface); border: 1px solid var(--sbx-border); border-radius: 6px; padding: 6px; }
       form { display: flex; gap: 6px; align-items: center; }
-      @media (max-width: 720px) { .label { display: none; } .bar { gap: 4px; padding: 0 8px; } .btn { padding: 0 10px; } }
+      /* Icons only (names stay in aria-label) below 1100 px; on a phone the actions wrap onto a second row. */
+      @media (max-width: 1100px) { .label { display: none; } .btn { padding: 0 10px; } }
+      @media (max-width: 720px) { .bar { gap: 4px; padding: 6px 8px; height: auto; min-height: 52px; flex-wrap: wrap; row-gap: 6px; } }
 
     `,
   ];
